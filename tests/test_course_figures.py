@@ -2,7 +2,7 @@
 
 For every entry of tests/data/source_figures.yml:
 - ``source`` occurs in the raw source article (whitespace removed and
-  half-/full-width commas unified, for this check only: the raw copy has
+  half-width punctuation mapped to full-width, for this check only: the raw copy has
   page breaks and half-width commas inside sentences);
 - ``zh`` occurs exactly in the Chinese module ``docs/<module>``;
 - ``en`` occurs exactly in the English counterpart ``docs/<module .en.md>``.
@@ -26,9 +26,12 @@ COURSE = DOCS / "course"
 FIGURES = ROOT / "tests/data/source_figures.yml"
 
 
+_FULL = str.maketrans({",": "，", "(": "（", ")": "）", ";": "；", ":": "：", "?": "？", "!": "！"})
+
+
 def _norm(text: str) -> str:
-    text = re.sub(r"\s+", "", text)
-    return text.replace(",", "，")
+    """Whitespace removed, half-width punctuation mapped to full-width (for tracing only)."""
+    return re.sub(r"\s+", "", text).translate(_FULL)
 
 
 def _figures() -> list[dict]:
