@@ -1,0 +1,38 @@
+"""Findings and the ruff-like output contract shared by every checker.
+
+Text: ``path:line:col: CODE message``; JSON: a list of objects with ``path``,
+``line``, ``col``, ``code``, ``severity``, ``message``. Exit status 0 when clean,
+1 on findings, 2 on bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: str = "error"
+
+    def text(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {self.message}"
+
+
+def render(findings: Iterable[Finding], fmt: str = "text") -> str:
+    items = sorted(findings)
+    if fmt == "json":
+        return json.dumps(
+            [{k: v for k, v in asdict(f).items()} for f in items], ensure_ascii=False, indent=2
+        )
+    return "\n".join(f.text() for f in items)
+
+
+def exit_code(findings: Iterable[Finding]) -> int:
+    return 1 if any(f.severity == "error" for f in findings) else 0

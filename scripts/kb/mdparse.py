@@ -1,0 +1,302 @@
+"""The one Markdown parsing core shared by the build hooks and both checkers.
+
+A :class:`Doc` is a page read once from disk: its front matter (with the line of
+every top-level key), its headings (with the anchors the build gives them), its
+links, its paragraphs, and a *prose mask* of its lines in which everything that
+is not prose (front matter, fenced code, inline code, URLs, HTML tags, link
+destinations) is blanked out with spaces, so that checkers can report columns
+in the original text and never touch code.
+
+Markdown is tokenised with markdown-it-py; the anchors use exactly the slug
+function that ``mkdocs.yml`` configures for the ``toc`` extension.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+from markdown_it import MarkdownIt
+from pymdownx.slugs import slugify as _pymdownx_slugify
+
+from .findings import Finding
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+# The slug function of the build (mkdocs.yml: toc.slugify). Kept in one place.
+slugify = _pymdownx_slugify(case="lower")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_ATTR_LIST = re.compile(r"\s*\{:?\s*([^}]*)\}\s*$")
+_ATTR_ID = re.compile(r"(?:^|\s)#([^\s}]+)")
+_HTML_TAG = re.compile(r"<[^>\n]+>")
+_URL = re.compile(r"(?:https?|ftp|mailto):[^\s<>)\]）】]+|www\.[^\s<>)\]）】]+")
+_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_LINK_DEST = re.compile(r"\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
+_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
+_HTML_HREF = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["']""")
+
+
+def doc_lang(rel_path: str) -> str:
+    """The language of a page from its file name: ``x.en.md`` is English."""
+    return "en" if rel_path.endswith(".en.md") else DEFAULT_LANG
+
+
+def base_path(rel_path: str) -> str:
+    """The language-neutral path of a page: ``a/b.en.md`` -> ``a/b.md``."""
+    return rel_path[: -len(".en.md")] + ".md" if rel_path.endswith(".en.md") else rel_path
+
+
+def lang_path(base: str, lang: str) -> str:
+    """The file of ``base`` in ``lang``."""
+    return base if lang == DEFAULT_LANG else base[: -len(".md")] + f".{lang}.md"
+
+
+def page_url(base: str) -> str:
+    """The directory URL (relative to the language root) of a page."""
+    stem = base[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+        return stem
+    return stem + "/"
+
+
+@dataclass
+class Heading:
+    level: int
+    text: str
+    anchor: str
+    explicit: bool
+    line: int
+    col: int = 1
+
+
+@dataclass
+class Link:
+    target: str  # the destination as written
+    line: int
+    col: int
+    image: bool = False
+
+    @property
+    def path(self) -> str:
+        return self.target.split("#", 1)[0].split("?", 1)[0]
+
+    @property
+    def fragment(self) -> str | None:
+        return self.target.split("#", 1)[1] if "#" in self.target else None
+
+    @property
+    def is_external(self) -> bool:
+        return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", self.target)) or self.target.startswith("//")
+
+
+@dataclass
+class Paragraph:
+    line: int  # first line, 1-based
+    end_line: int  # last line, inclusive
+    text: str  # the raw source of the paragraph
+
+
+@dataclass
+class Doc:
+    rel_path: str  # posix path relative to docs/
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    meta_lines: dict[str, int] = field(default_factory=dict)
+    meta_error: Finding | None = None
+    body_line: int = 1  # first line of the body
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    extra_ids: set[str] = field(default_factory=set)
+    prose: list[str] = field(default_factory=list)  # masked lines, same length as lines
+
+    @property
+    def lang(self) -> str:
+        return doc_lang(self.rel_path)
+
+    @property
+    def base(self) -> str:
+        return base_path(self.rel_path)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+    @property
+    def anchors(self) -> set[str]:
+        return {h.anchor for h in self.headings} | self.extra_ids
+
+    def meta_line(self, key: str) -> int:
+        return self.meta_lines.get(key, 1)
+
+
+@lru_cache(maxsize=1)
+def _md() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    # Python-Markdown's admonitions and details indent their bodies by four
+    # spaces; for our purposes those are prose, not indented code.
+    md.disable("code")
+    return md
+
+
+def _blank(s: str) -> str:
+    return re.sub(r"[^\n]", " ", s)
+
+
+def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], Finding | None, int]:
+    """Return (meta, line of each key, error, first body line)."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        if text.startswith("---\n"):
+            return {}, {}, Finding(rel_path, 1, 1, "KB001", "front matter starts with '---' but is never closed"), 1
+        return {}, {}, None, 1
+    raw = m.group(1) or ""
+    body_line = text[: m.end()].count("\n") + 1
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        meta = yaml.safe_load(raw) if raw.strip() else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 2) if mark else 1
+        col = (mark.column + 1) if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return {}, {}, Finding(rel_path, line, col, "KB001", f"malformed front matter: {problem}"), body_line
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return {}, {}, Finding(rel_path, 2, 1, "KB001", "malformed front matter: expected a mapping of fields"), body_line
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return meta, lines, None, body_line
+
+
+def _plain(inline_src: str) -> str:
+    """Heading text as Python-Markdown's toc sees it (markup stripped)."""
+    s = _HTML_TAG.sub("", inline_src)
+    s = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", s)
+    s = re.sub(r"`([^`]*)`", r"\1", s)
+    s = re.sub(r"(\*\*|__|\*|_|~~|==)(.+?)\1", r"\2", s)
+    return s.strip()
+
+
+def _unique(anchor: str, seen: set[str]) -> str:
+    # Python-Markdown's toc.unique()
+    while anchor in seen or not anchor:
+        m = re.match(r"^(.*)_([0-9]+)$", anchor)
+        anchor = f"{m.group(1)}_{int(m.group(2)) + 1}" if m else f"{anchor}_1"
+    seen.add(anchor)
+    return anchor
+
+
+def mask_prose(lines: list[str]) -> list[str]:
+    """Blank inline code, URLs, HTML tags and link destinations in each line."""
+    out = []
+    for line in lines:
+        line = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), line)
+        line = _LINK_DEST.sub(lambda m: "](" + _blank(m.group(1)) + m.group(0)[2 + len(m.group(1)):], line)
+        line = _HTML_TAG.sub(lambda m: _blank(m.group(0)), line)
+        line = _URL.sub(lambda m: _blank(m.group(0)), line)
+        out.append(line)
+    return out
+
+
+def parse(rel_path: str, text: str) -> Doc:
+    """Parse one page. Never raises on bad input: problems become findings."""
+    text = text.replace("\r\n", "\n")
+    doc = Doc(rel_path=rel_path, text=text)
+    meta, meta_lines, err, body_line = parse_front_matter(rel_path, text)
+    doc.meta, doc.meta_lines, doc.meta_error, doc.body_line = meta, meta_lines, err, body_line
+    lines = text.split("\n")
+    offset = body_line - 1  # lines before the body
+    body = "\n".join(lines[offset:])
+    tokens = _md().parse(body)
+
+    masked = [(" " * len(l)) for l in lines[:offset]]
+    body_lines = lines[offset:]
+    code_lines: set[int] = set()
+    seen: set[str] = set()
+    for i, tok in enumerate(tokens):
+        if tok.type in ("fence", "html_block") and tok.map:
+            if tok.type == "fence":
+                code_lines.update(range(tok.map[0], tok.map[1]))
+            else:
+                for m in _HTML_ID.finditer(tok.content):
+                    doc.extra_ids.add(m.group(1))
+                for m in _HTML_HREF.finditer(tok.content):
+                    ln = tok.map[0] + tok.content[: m.start()].count("\n")
+                    doc.links.append(Link(m.group(1), ln + 1 + offset, 1))
+        elif tok.type == "heading_open" and tok.map:
+            inline = tokens[i + 1]
+            src = inline.content
+            explicit = None
+            am = _ATTR_LIST.search(src)
+            if am:
+                idm = _ATTR_ID.search(am.group(1))
+                if idm:
+                    explicit = idm.group(1)
+                src = src[: am.start()]
+            plain = _plain(src)
+            anchor = explicit if explicit else slugify(plain, "-")
+            anchor = _unique(anchor, seen)
+            ln = tok.map[0] + 1 + offset
+            doc.headings.append(Heading(int(tok.tag[1]), plain, anchor, bool(explicit), ln))
+        elif tok.type == "paragraph_open" and tok.map:
+            start, end = tok.map
+            doc.paragraphs.append(Paragraph(start + 1 + offset, end + offset, "\n".join(body_lines[start:end])))
+        if tok.type == "inline" and tok.map and tok.children:
+            start = tok.map[0]
+            block = body_lines[tok.map[0]: tok.map[1]]
+            search_from = 0
+            joined = "\n".join(block)
+            for child in tok.children:
+                href = None
+                if child.type == "link_open":
+                    href = child.attrGet("href")
+                elif child.type == "image":
+                    href = child.attrGet("src")
+                elif child.type == "html_inline":
+                    hm = _HTML_HREF.search(child.content)
+                    href = hm.group(1) if hm else None
+                    for m in _HTML_ID.finditer(child.content):
+                        doc.extra_ids.add(m.group(1))
+                if not href:
+                    continue
+                pos = joined.find(href, search_from)
+                if pos < 0:
+                    # markdown-it percent-encodes non-ASCII; find the raw form
+                    raw = unquote(href)
+                    pos = joined.find(raw, search_from)
+                    href = raw if pos >= 0 else unquote(href)
+                if pos >= 0:
+                    search_from = pos + 1
+                    ln = start + joined[:pos].count("\n")
+                    col = pos - (joined.rfind("\n", 0, pos) + 1) + 1
+                else:
+                    ln, col = start, 1
+                doc.links.append(Link(href, ln + 1 + offset, col, child.type == "image"))
+
+    for j, line in enumerate(body_lines):
+        masked.append(" " * len(line) if j in code_lines else line)
+    doc.prose = masked[:offset] + mask_prose(masked[offset:])
+    return doc
+
+
+def read_doc(docs_dir: Path, path: Path) -> Doc:
+    rel = path.relative_to(docs_dir).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        d = Doc(rel_path=rel, text="")
+        d.meta_error = Finding(rel, 1, exc.start + 1, "KB002", "file is not valid UTF-8")
+        return d
+    return parse(rel, text)

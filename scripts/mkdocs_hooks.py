@@ -1,0 +1,108 @@
+"""MkDocs glue: one small typed function per build event.
+
+Everything with domain logic lives in ``scripts/kb`` (plain Python, tested
+without MkDocs); this file only hands MkDocs' objects to it. The i18n plugin
+builds the Chinese site, then the English one into ``site/en`` with the same
+hooks, so each function works on the language being built.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from kb import build_support, terms  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.kb")
+
+_state: dict[str, Any] = {}
+
+
+def _lang(config: MkDocsConfig) -> str:
+    return str(config.theme.get("language") or "zh")
+
+
+def _page_lang(page: Page) -> str:
+    return str(getattr(page.file, "locale", None) or "zh")
+
+
+@event_priority(100)  # before the search plugin loads its jieba dictionaries
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config_dir = Path(config.config_file_path).resolve().parent
+    try:
+        tb = terms.load()
+    except terms.TermBaseError as exc:
+        from mkdocs.exceptions import ConfigurationError
+
+        raise ConfigurationError(str(exc)) from exc
+    _state["terms"] = tb
+    dict_path = terms.write_jieba_dict(tb, config_dir / ".cache" / "kb" / "jieba_user.dict")
+    search = config.plugins.get("material/search")
+    if search is not None:
+        search.config.jieba_dict_user = str(dict_path)
+    return config
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return build_support.expand_markdown(markdown, page.file.src_uri, _page_lang(page), _state["terms"])
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return build_support.annotate_html(html, _page_lang(page), _state["terms"])
+
+
+@event_priority(-50)  # after mkdocs-static-i18n has set its alternates
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    # The language switcher goes to the same page in the other language; the
+    # i18n plugin leaves absolute "/" and "/en/" on the home pages.
+    alternates = getattr(page.file, "alternates", {}) or {}
+    # (the plugin sets extra.alternate as an attribute, which Jinja reads first)
+    for alt in getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []:
+        target = alternates.get(alt.get("lang"))
+        if target is not None:
+            alt["link"] = target.url or "./"
+    return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return build_support.rebase_for_lang(output, _page_lang(page))
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    lang = _lang(config)
+    if template_name != "404.html" or lang == "zh":
+        return output
+    # The nested build of another language would overwrite /404.html: keep its
+    # page for <lang>/404.html (written in on_post_build) and write nothing here.
+    _state[f"404.{lang}"] = build_support.rebase_for_lang(output, lang)
+    return ""
+
+
+@event_priority(-200)  # after mkdocs-static-i18n has built every language
+def on_post_build(config: MkDocsConfig) -> None:
+    site_dir = Path(config.site_dir)
+    lang = _lang(config)
+    if f"404.{lang}" in _state:
+        (site_dir / lang / "404.html").write_text(_state.pop(f"404.{lang}"), encoding="utf-8")
+    i18n = config.plugins.get("i18n")
+    if i18n is not None and getattr(i18n, "building", False):
+        return  # a nested build of one more language: the outer call splits
+
+    index = site_dir / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for code, path, part in build_support.split_search_index(data, ["en"]):
+        out = site_dir / path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
