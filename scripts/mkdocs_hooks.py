@@ -23,10 +23,12 @@ from mkdocs.structure.pages import Page
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import build_support, terms  # noqa: E402
+from kb import features  # noqa: E402,F401  (registers generators, validators, transforms)
+from kb.build_support import BuildState, PageRecord  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.kb")
 
-_state: dict[str, Any] = {}
+_state: dict[str, Any] = {"build": BuildState()}
 
 
 def _lang(config: MkDocsConfig) -> str:
@@ -54,12 +56,29 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _record(page: Page) -> PageRecord:
+    return _state["build"].pages[_page_lang(page)][build_support.base_of(page.file.src_uri)]
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return build_support.expand_markdown(markdown, page.file.src_uri, _page_lang(page), _state["terms"])
+    lang = _page_lang(page)
+    rec = PageRecord(
+        src_uri=page.file.src_uri,
+        base=build_support.base_of(page.file.src_uri),
+        lang=lang,
+        url=page.url,
+        title=str(page.meta.get("title") or page.title or ""),
+        meta=dict(page.meta),
+        markdown=markdown,
+    )
+    _state["build"].record(rec)
+    for finding in build_support.validate(rec):
+        log.warning(finding.text())  # strict: any warning fails the build
+    return build_support.expand_markdown(markdown, page.file.src_uri, lang, _state["terms"])
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return build_support.annotate_html(html, _page_lang(page), _state["terms"])
+    return build_support.apply_html_transforms(html, _record(page), _state["terms"])
 
 
 @event_priority(-50)  # after mkdocs-static-i18n has set its alternates
@@ -72,6 +91,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
         target = alternates.get(alt.get("lang"))
         if target is not None:
             alt["link"] = target.url or "./"
+    page.content = build_support.apply_late(page.content or "", _record(page), _state["build"])
     return context
 
 

@@ -9,6 +9,9 @@ import json
 import re
 from typing import Any, Callable, Iterable
 
+from dataclasses import dataclass, field
+
+from .findings import Finding
 from .terms import TermBase
 
 # Placeholders an editor writes in a page, replaced at build time.
@@ -27,6 +30,99 @@ def markdown_generator(name: str):
     return register
 
 
+@dataclass
+class PageRecord:
+    """What the build knows of one page, for generators that need every page."""
+
+    src_uri: str  # e.g. "cases/lz-longpanyuan-136.en.md"
+    base: str  # language-neutral, e.g. "cases/lz-longpanyuan-136.md"
+    lang: str
+    url: str  # site-relative URL, e.g. "en/cases/lz-longpanyuan-136/"
+    title: str
+    meta: dict
+    markdown: str  # the page body as read (front matter removed)
+
+
+@dataclass
+class BuildState:
+    """Pages seen so far, per language; the Chinese build runs first."""
+
+    pages: dict[str, dict[str, PageRecord]] = field(default_factory=dict)
+    tbs_count: dict[str, int] = field(default_factory=dict)
+
+    def record(self, rec: PageRecord) -> None:
+        self.pages.setdefault(rec.lang, {})[rec.base] = rec
+
+
+# Front matter and page validators: f(record) -> findings. Any finding fails
+# the strict build with "path:line:col: CODE message".
+VALIDATORS: list[Callable[[PageRecord], list[Finding]]] = []
+# HTML transforms on each page's content (e.g. term tooltips):
+# f(html, record, termbase) -> html
+HTML_TRANSFORMS: list[Callable[[str, PageRecord, TermBase], str]] = []
+# Late HTML, once every page of the language is read: "<!-- kb:NAME -->" in a
+# page's HTML is replaced by f(record, state) -> html; LATE_TRANSFORMS then run
+# on every page: f(html, record, state) -> html.
+LATE_GENERATORS: dict[str, Callable[[PageRecord, BuildState], str]] = {}
+LATE_TRANSFORMS: list[Callable[[str, PageRecord, BuildState], str]] = []
+
+
+def validator(fn):
+    VALIDATORS.append(fn)
+    return fn
+
+
+def html_transform(fn):
+    HTML_TRANSFORMS.append(fn)
+    return fn
+
+
+def late_generator(name: str):
+    def register(fn):
+        LATE_GENERATORS[name] = fn
+        return fn
+
+    return register
+
+
+def late_transform(fn):
+    LATE_TRANSFORMS.append(fn)
+    return fn
+
+
+_HTML_PLACEHOLDER = re.compile(r"<!--\s*kb:([a-z-]+)\s*-->")
+
+
+def apply_late(html: str, rec: PageRecord, state: BuildState) -> str:
+    def repl(m: re.Match) -> str:
+        gen = LATE_GENERATORS.get(m.group(1))
+        return gen(rec, state) if gen else m.group(0)
+
+    html = _HTML_PLACEHOLDER.sub(repl, html)
+    for fn in LATE_TRANSFORMS:
+        html = fn(html, rec, state)
+    return html
+
+
+def base_of(src_uri: str) -> str:
+    from .mdparse import base_path
+
+    return base_path(src_uri)
+
+
+def validate(rec: PageRecord) -> list[Finding]:
+    out: list[Finding] = []
+    for fn in VALIDATORS:
+        out.extend(fn(rec))
+    return out
+
+
+def apply_html_transforms(html: str, rec: PageRecord, tb: TermBase) -> str:
+    for fn in HTML_TRANSFORMS:
+        html = fn(html, rec, tb)
+    return html
+
+
 def expand_markdown(markdown: str, src_uri: str, lang: str, tb: TermBase) -> str:
     """Replace Markdown placeholders; leave the ones rendered later alone."""
 
@@ -35,15 +131,6 @@ def expand_markdown(markdown: str, src_uri: str, lang: str, tb: TermBase) -> str
         return gen(src_uri, lang, tb) if gen else m.group(0)
 
     return PLACEHOLDER.sub(repl, markdown)
-
-
-def annotate_html(html: str, lang: str, tb: TermBase) -> str:
-    """Hook for term tooltips; see kb.tooltips once the term base provides it."""
-    try:
-        from .tooltips import annotate
-    except ImportError:
-        return html
-    return annotate(html, lang, tb)
 
 
 def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list[tuple[str, str, dict]]:

@@ -1,0 +1,4 @@
+"""Imports every module that registers build features (generators, validators,
+transforms) with :mod:`kb.build_support`. The hooks import this one module."""
+
+from . import glossary  # noqa: F401
