@@ -126,3 +126,5 @@ def on_post_build(config: MkDocsConfig) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
+    for fn in build_support.POST_BUILD:
+        fn(_state["build"], site_dir)

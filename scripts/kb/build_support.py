@@ -10,6 +10,7 @@ import re
 from typing import Any, Callable, Iterable
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .findings import Finding
 from .terms import TermBase
@@ -65,6 +66,16 @@ HTML_TRANSFORMS: list[Callable[[str, PageRecord, TermBase], str]] = []
 # on every page: f(html, record, state) -> html.
 LATE_GENERATORS: dict[str, Callable[[PageRecord, BuildState], str]] = {}
 LATE_TRANSFORMS: list[Callable[[str, PageRecord, BuildState], str]] = []
+
+
+# After the whole site (every language) is built: f(state, site_dir) -> None,
+# e.g. redirect pages for renamed case IDs.
+POST_BUILD: list[Callable[[BuildState, Path], None]] = []
+
+
+def post_build(fn):
+    POST_BUILD.append(fn)
+    return fn
 
 
 def validator(fn):
