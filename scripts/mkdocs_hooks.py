@@ -78,7 +78,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    return build_support.apply_html_transforms(html, _record(page), _state["terms"])
+    rec = _record(page)
+    rec.html = build_support.apply_html_transforms(html, rec, _state["terms"])
+    return rec.html
 
 
 @event_priority(-50)  # after mkdocs-static-i18n has set its alternates

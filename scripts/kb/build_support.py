@@ -42,6 +42,7 @@ class PageRecord:
     title: str
     meta: dict
     markdown: str  # the page body as read (front matter removed)
+    html: str = ""  # the page content once rendered (set after on_page_content)
 
 
 @dataclass
@@ -123,6 +124,12 @@ def base_of(src_uri: str) -> str:
 
 def validate(rec: PageRecord) -> list[Finding]:
     out: list[Finding] = []
+    if rec.markdown.startswith("---"):
+        # MkDocs silently renders front matter it cannot parse as text
+        from .mdparse import parse_front_matter
+
+        _, _, err, _ = parse_front_matter(rec.src_uri, rec.markdown)
+        out.append(err or Finding(rec.src_uri, 1, 1, "KB001", "malformed front matter: MkDocs could not read it"))
     for fn in VALIDATORS:
         out.extend(fn(rec))
     return out

@@ -1,0 +1,23 @@
+"""Shared fixtures: the real site is built once per test session."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from sitebuild import build_site  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """A strict build of the real docs/ (the same build CI publishes)."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    proc = build_site(site)
+    assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
+    return site

@@ -1,0 +1,45 @@
+"""Build the real site, or the site of a modified copy of docs/, for tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_config(tmp: Path, docs_dir: Path, **overrides: str) -> Path:
+    """A config that inherits mkdocs.yml but reads another docs_dir."""
+    cfg = tmp / "mkdocs-test.yml"
+    lines = [
+        f"INHERIT: {ROOT / 'mkdocs.yml'}",
+        f"docs_dir: {docs_dir.resolve()}",
+        "hooks:",
+        f"  - {ROOT / 'scripts' / 'mkdocs_hooks.py'}",
+        "theme:",
+        "  name: material",
+        f"  custom_dir: {ROOT / 'overrides'}",
+    ]
+    lines += [f"{k}: {v}" for k, v in overrides.items()]
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return cfg
+
+
+def build_site(site_dir: Path, docs_dir: Path | None = None, tmp: Path | None = None,
+               strict: bool = True) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build`` (strict by default); returns the finished process."""
+    # never -q: with -q MkDocs drops warnings before strict mode counts them
+    args = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)]
+    if docs_dir is not None:
+        assert tmp is not None, "a tmp dir for the config is needed with docs_dir"
+        args += ["-f", str(write_config(tmp, docs_dir))]
+    else:
+        args += ["-f", str(ROOT / "mkdocs.yml")]
+    if strict:
+        args.append("--strict")
+    else:
+        args.append("--no-strict")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
