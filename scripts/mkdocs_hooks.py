@@ -88,8 +88,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
     # The language switcher goes to the same page in the other language; the
     # i18n plugin leaves absolute "/" and "/en/" on the home pages.
     alternates = getattr(page.file, "alternates", {}) or {}
-    # (the plugin sets extra.alternate as an attribute, which Jinja reads first)
-    for alt in getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []:
+    for alt in _alternates(config):
         target = alternates.get(alt.get("lang"))
         if target is not None:
             alt["link"] = target.url or "./"
@@ -99,6 +98,19 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return build_support.rebase_for_lang(output, _page_lang(page))
+
+
+def _alternates(config: MkDocsConfig) -> list[dict]:
+    # (the i18n plugin sets extra.alternate as an attribute, which Jinja reads first)
+    return getattr(config.extra, "alternate", None) or config.extra.get("alternate") or []
+
+
+def on_pre_template(template: Any, template_name: str, config: MkDocsConfig) -> Any:
+    if template_name == "404.html":
+        # error pages: switch to the other language's home (absolute, like the page)
+        for alt in _alternates(config):
+            alt["link"] = "/" if alt.get("lang") == "zh" else f"/{alt.get('lang')}/"
+    return template
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
