@@ -41,6 +41,8 @@ _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINK_DEST = re.compile(r"\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
 _HTML_HREF = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["']""")
+_IGNORE_LINE = re.compile(r"<!--\s*kb-ignore\s+([A-Za-z0-9_, ]+?)\s*-->\s*$")
+_IGNORE_FILE = re.compile(r"<!--\s*kb-ignore-file\s+([A-Za-z0-9_, ]+?)\s*-->")
 
 
 def doc_lang(rel_path: str) -> str:
@@ -136,6 +138,19 @@ class Doc:
 
     def meta_line(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
+
+    def ignores(self, code: str, line: int) -> bool:
+        """Whether ``<!-- kb-ignore CODE -->`` ends ``line`` (1-based) or
+        ``<!-- kb-ignore-file CODE -->`` occurs anywhere in the page."""
+        for m in _IGNORE_FILE.finditer(self.text):
+            if code in m.group(1).replace(",", " ").split():
+                return True
+        lines = self.lines
+        if 1 <= line <= len(lines):
+            m = _IGNORE_LINE.search(lines[line - 1])
+            if m and code in m.group(1).replace(",", " ").split():
+                return True
+        return False
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,478 @@
+"""Cross-references and translation tracking of the docs tree.
+
+Everything here works on a :class:`kb.site.Site` (every page read and parsed
+once by :mod:`kb.mdparse`); :func:`check` returns :class:`kb.findings.Finding`
+objects, and ``scripts/check_xrefs.py`` is the thin command line around it.
+
+Rule codes (stable; documented in ``check_xrefs.py --help``):
+"""
+
+from __future__ import annotations
+
+import importlib
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import unquote
+
+import yaml
+
+from .findings import Finding
+from .mdparse import LANGS, DEFAULT_LANG, Doc, Link, base_path, doc_lang, lang_path, parse
+from .site import Site
+from . import translations
+
+RULES: dict[str, str] = {
+    "XRF001": "relative link to a page or file that does not exist",
+    "XRF002": "link to an anchor that the target page does not have (in the reader's language)",
+    "XRF003": "site-absolute link ('/...'): use a relative link to the .md file",
+    "XRF010": "front matter 'related:' names a case, policy, playbook or module that does not exist",
+    "XRF011": "two pages claim the same front matter 'id'",
+    "XRF012": "collection page 'id' differs from its file name",
+    "XRF020": "page has no counterpart in the other language (and is not in single-language.yml)",
+    "XRF021": "link into the other language's pages (link the base file name x.md)",
+    "XRF022": "bad single-language.yml entry (no reason, unknown page, or page has both languages)",
+    "XRF030": "translation pair headings differ (count per level, or explicit anchors)",
+    "XRF031": "translation pair links to different targets",
+    "XRF040": "stale translation: the Chinese page changed since 'translated_from' was recorded",
+    "XRF041": "untracked translation: English page without 'translated_from'",
+    "XRF050": "page is in no navigation and linked from nowhere",
+    "XRF051": "navigation entry to a missing page",
+    "KB001": "malformed front matter (from the parsing core)",
+    "KB002": "file is not valid UTF-8 (from the parsing core)",
+}
+__doc__ += "\n".join(f"    {c}  {d}" for c, d in RULES.items()) + "\n"
+
+COLLECTIONS = {"cases": "case", "policies": "policy", "playbooks": "playbook"}
+SINGLE_LANGUAGE_FILE = "scripts/data/single-language.yml"
+
+_ATTR_ANY_ID = re.compile(r"\{:?[^}\n]*?(?<![\w-])#([A-Za-z0-9_\-:.\u00a0-\uffff]+)[^}\n]*\}")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+# --------------------------------------------------------------------------
+# mkdocs.yml
+# --------------------------------------------------------------------------
+class _TolerantLoader(yaml.SafeLoader):
+    """A SafeLoader that reads ``!!python/...`` tags (mkdocs.yml's slugify) as None."""
+
+
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+@dataclass
+class NavEntry:
+    path: str  # docs-relative
+    line: int
+    col: int
+
+
+@dataclass
+class MkdocsConfig:
+    path: str  # as displayed
+    nav: list[NavEntry] | None = None  # None: no nav key (MkDocs then lists every page)
+    not_in_nav: list[str] = field(default_factory=list)
+
+
+def load_config(path: Path, display: str) -> MkdocsConfig:
+    text = Path(path).read_text(encoding="utf-8")
+    node = yaml.compose(text, Loader=_TolerantLoader)  # composing never constructs tags
+    data = yaml.load(text, Loader=_TolerantLoader) or {}
+    cfg = MkdocsConfig(display)
+    cfg.not_in_nav = [l.strip() for l in str(data.get("not_in_nav") or "").splitlines() if l.strip()]
+    if not isinstance(node, yaml.MappingNode):
+        return cfg
+    for key, value in node.value:
+        if key.value == "nav":
+            cfg.nav = []
+            _walk_nav(value, cfg.nav)
+    return cfg
+
+
+def _walk_nav(node: yaml.Node, out: list[NavEntry]) -> None:
+    if isinstance(node, yaml.ScalarNode):
+        v = str(node.value)
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", v) and not v.startswith("/"):
+            out.append(NavEntry(v, node.start_mark.line + 1, node.start_mark.column + 1))
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _walk_nav(item, out)
+    elif isinstance(node, yaml.MappingNode):
+        for _, value in node.value:
+            _walk_nav(value, out)
+
+
+def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list[Finding]]:
+    """``{docs-relative path: reason}`` from single-language.yml.
+
+    Format::
+
+        pages:
+          - path: about/legal-notice.md
+            reason: a Chinese legal text with no official translation
+    """
+    findings: list[Finding] = []
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) or {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return {}, [Finding(display, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
+                            "XRF022", f"malformed YAML: {exc.problem}")]
+    entries: dict[str, str] = {}
+    pages = data.get("pages") if isinstance(data, dict) else None
+    nodes = []
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == "pages" and isinstance(v, yaml.SequenceNode):
+                nodes = v.value
+    if pages is None:
+        pages = []
+    if not isinstance(pages, list):
+        return {}, [Finding(display, 1, 1, "XRF022", "expected 'pages:' with a list of {path, reason}")]
+    for i, item in enumerate(pages):
+        line = nodes[i].start_mark.line + 1 if i < len(nodes) else 1
+        if not isinstance(item, dict) or not item.get("path"):
+            findings.append(Finding(display, line, 1, "XRF022", "entry without 'path'"))
+            continue
+        reason = str(item.get("reason") or "").strip()
+        if not reason:
+            findings.append(Finding(display, line, 1, "XRF022", f"entry '{item['path']}' gives no 'reason'"))
+        entries[str(item["path"])] = reason or "?"
+    return entries, findings
+
+
+# --------------------------------------------------------------------------
+# The checker
+# --------------------------------------------------------------------------
+@dataclass
+class Checker:
+    site: Site
+    prefix: str = ""  # how paths of docs/ are displayed ("docs/")
+    config: MkdocsConfig | None = None
+    single: dict[str, str] = field(default_factory=dict)
+    single_display: str = SINGLE_LANGUAGE_FILE
+    findings: list[Finding] = field(default_factory=list)
+    _anchor_cache: dict[str, set[str]] = field(default_factory=dict)
+    _generated: dict[str, set[str]] | None = None
+
+    # ---------------------------------------------------------------- utils
+    def disp(self, rel: str) -> str:
+        return self.prefix + rel
+
+    def add(self, doc: Doc | None, rel: str, line: int, col: int, code: str, msg: str,
+            severity: str = "error") -> None:
+        if doc is not None and doc.ignores(code, line):
+            return
+        self.findings.append(Finding(self.disp(rel), line, col, code, msg, severity))
+
+    def anchors(self, rel: str) -> set[str]:
+        """Every id the built page ``rel`` has: headings (the build's slugs),
+        explicit ``{#id}`` attribute lists, HTML ids, generated content."""
+        if rel in self._anchor_cache:
+            return self._anchor_cache[rel]
+        doc = self.site.docs[rel]
+        ids = set(doc.anchors)
+        in_fence = False
+        for line in doc.lines[doc.body_line - 1:]:
+            if _FENCE.match(line):
+                in_fence = not in_fence
+                continue
+            if not in_fence:
+                ids.update(m.group(1) for m in _ATTR_ANY_ID.finditer(line))
+        if "<!-- kb:" in doc.text:
+            ids |= self.generated_anchors(doc)
+        self._anchor_cache[rel] = ids
+        return ids
+
+    def generated_anchors(self, doc: Doc) -> set[str]:
+        """Anchors of the Markdown that build generators put into ``doc``."""
+        try:
+            from . import build_support, features  # noqa: F401  (registers generators)
+            from .terms import load
+        except Exception:  # pragma: no cover - a broken feature module
+            return set()
+        names = re.findall(r"^<!--\s*kb:([a-z-]+)\s*-->\s*$", doc.text, re.M)
+        if not any(n in build_support.MARKDOWN_GENERATORS for n in names):
+            return set()
+        try:
+            tb = load()
+            md = build_support.expand_markdown(doc.text, doc.rel_path, doc.lang, tb)
+        except Exception:
+            return set()
+        return parse(doc.rel_path, md).anchors | set(
+            m.group(1) for m in _ATTR_ANY_ID.finditer(md))
+
+    # ---------------------------------------------------------------- rules
+    def run(self) -> list[Finding]:
+        site = self.site
+        for rel, doc in sorted(site.docs.items()):
+            if doc.meta_error is not None:
+                e = doc.meta_error
+                self.add(doc, rel, e.line, e.col, e.code, e.message)
+        self.check_links()
+        self.check_ids()
+        self.check_pairs()
+        self.check_nav()
+        self.check_schema()
+        return sorted(set(self.findings))
+
+    def target_doc(self, doc: Doc, link: Link) -> str | None:
+        return self.site.resolve(doc, link)
+
+    def check_links(self) -> None:
+        site = self.site
+        for rel, doc in sorted(site.docs.items()):
+            for link in doc.links:
+                if link.target.startswith("/") and not link.target.startswith("//"):
+                    self.add(doc, rel, link.line, link.col, "XRF003",
+                             f"absolute link '{link.target}': link the .md file relatively")
+                    continue
+                target = site.resolve(doc, link)
+                if target is None:
+                    continue
+                if target.startswith("../") or target == "..":
+                    self.add(doc, rel, link.line, link.col, "XRF001",
+                             f"link '{link.target}' leaves the docs directory")
+                    continue
+                # explicitly another language's file
+                tlang = next((l for l in LANGS if l != DEFAULT_LANG and link.path.endswith(f".{l}.md")), None)
+                if tlang is not None and tlang != doc.lang:
+                    self.add(doc, rel, link.line, link.col, "XRF021",
+                             f"link '{link.target}' goes to the {tlang} page from a {doc.lang} page: "
+                             f"link '{posixpath.basename(base_path(target))}' instead")
+                if target not in site.files:
+                    coll = target.split("/", 1)[0] if "/" in target else ""
+                    what = (f"no {COLLECTIONS[coll]} with ID '{posixpath.splitext(posixpath.basename(base_path(target)))[0]}'"
+                            if coll in COLLECTIONS and target.count("/") == 1 and target.endswith(".md")
+                            else "not found")
+                    self.add(doc, rel, link.line, link.col, "XRF001",
+                             f"link '{link.target}': target '{target}' {what}")
+                    continue
+                frag = link.fragment
+                if frag and target in site.docs:
+                    anchor = unquote(frag)
+                    if anchor not in self.anchors(target):
+                        self.add(doc, rel, link.line, link.col, "XRF002",
+                                 f"link '{link.target}': '{target}' has no anchor '#{anchor}'")
+
+    def check_ids(self) -> None:
+        site = self.site
+        bases = site.bases()
+        # related: {cases, policies, playbooks, modules}
+        for rel, doc in sorted(site.docs.items()):
+            related = doc.meta.get("related")
+            line = doc.meta_line("related")
+            if related is None:
+                continue
+            if not isinstance(related, dict):
+                self.add(doc, rel, line, 1, "XRF010", "'related' must be a mapping of lists")
+                continue
+            for key, ids in related.items():
+                if ids is None:
+                    continue
+                if not isinstance(ids, list):
+                    ids = [ids]
+                for ident in ids:
+                    if key in COLLECTIONS:
+                        base = f"{key}/{ident}.md"
+                        if base not in bases:
+                            self.add(doc, rel, line, 1, "XRF010",
+                                     f"related.{key}: no {COLLECTIONS[key]} with ID '{ident}' "
+                                     f"(docs/{base})")
+                    elif key == "modules":
+                        p = posixpath.normpath(str(ident))
+                        if p not in bases:
+                            self.add(doc, rel, line, 1, "XRF010",
+                                     f"related.modules: no page '{ident}' in docs/")
+        # id: unique per language, equal to the stem in collections
+        seen: dict[tuple[str, str], str] = {}
+        for rel, doc in sorted(site.docs.items()):
+            ident = doc.meta.get("id")
+            if ident is None:
+                continue
+            ident = str(ident)
+            line = doc.meta_line("id")
+            key = (doc.lang, ident)
+            if key in seen:
+                self.add(doc, rel, line, 1, "XRF011",
+                         f"id '{ident}' is already claimed by {self.disp(seen[key])}")
+            else:
+                seen[key] = rel
+            parts = doc.base.split("/")
+            if len(parts) == 2 and parts[0] in COLLECTIONS and parts[1] != "index.md":
+                stem = parts[1][: -len(".md")]
+                if ident != stem:
+                    self.add(doc, rel, line, 1, "XRF012",
+                             f"id '{ident}' differs from the file name '{stem}'")
+
+    def link_targets(self, doc: Doc) -> Counter:
+        out: Counter = Counter()
+        for link in doc.links:
+            target = self.site.resolve(doc, link)
+            if target is None:
+                continue
+            t = base_path(target)
+            if link.fragment:
+                t += "#" + unquote(link.fragment)
+            out[t] += 1
+        return out
+
+    def check_pairs(self) -> None:
+        site = self.site
+        for base in sorted(site.bases()):
+            docs = {lang: site.doc(base, lang) for lang in LANGS}
+            present = [l for l, d in docs.items() if d is not None]
+            if len(present) < len(LANGS):
+                only = present[0]
+                rel = lang_path(base, only)
+                if rel not in self.single:
+                    missing = lang_path(base, [l for l in LANGS if l not in present][0])
+                    self.add(docs[only], rel, 1, 1, "XRF020",
+                             f"no {'English' if only == 'zh' else 'Chinese'} counterpart '{missing}' "
+                             f"(add it, or list this page in {self.single_display} with a reason)")
+                continue
+            zh, en = docs["zh"], docs["en"]
+            self.compare_structure(zh, en)
+            self.check_fingerprint(zh, en)
+        for rel in sorted(self.single):
+            base = base_path(rel)
+            if rel not in site.docs:
+                self.findings.append(Finding(self.single_display, 1, 1, "XRF022",
+                                             f"'{rel}' is not a page of docs/"))
+            elif all(site.doc(base, l) is not None for l in LANGS):
+                self.findings.append(Finding(self.single_display, 1, 1, "XRF022",
+                                             f"'{rel}' is listed as single-language but has both languages"))
+
+    def compare_structure(self, zh: Doc, en: Doc) -> None:
+        zl = Counter(h.level for h in zh.headings)
+        el = Counter(h.level for h in en.headings)
+        if zl != el:
+            # the first heading where the sequences of levels part
+            zs, es = [h.level for h in zh.headings], [h.level for h in en.headings]
+            i = next((k for k in range(min(len(zs), len(es))) if zs[k] != es[k]), min(len(zs), len(es)))
+            line = en.headings[i].line if i < len(en.headings) else (en.headings[-1].line if en.headings else 1)
+            counts = lambda c: " ".join(f"h{l}={c[l]}" for l in sorted(set(zl) | set(el)))  # noqa: E731
+            self.add(en, en.rel_path, line, 1, "XRF030",
+                     f"headings differ from the Chinese page ({self.disp(zh.rel_path)}): "
+                     f"zh {counts(zl)}, en {counts(el)}")
+        zx = {h.anchor: h for h in zh.headings if h.explicit}
+        ex = {h.anchor for h in en.headings if h.explicit}
+        for anchor, h in sorted(zx.items()):
+            if anchor not in ex:
+                self.add(en, en.rel_path, en.body_line, 1, "XRF030",
+                         f"explicit anchor '#{anchor}' of the Chinese page "
+                         f"({self.disp(zh.rel_path)}:{h.line}) is missing")
+        zt, et = self.link_targets(zh), self.link_targets(en)
+        if zt != et:
+            extra, missing = et - zt, zt - et
+            done: Counter = Counter()
+            for link in en.links:
+                target = self.site.resolve(en, link)
+                if target is None:
+                    continue
+                t = base_path(target) + ("#" + unquote(link.fragment) if link.fragment else "")
+                if done[t] < extra[t]:
+                    done[t] += 1
+                    self.add(en, en.rel_path, link.line, link.col, "XRF031",
+                             f"link to '{t}' has no counterpart in the Chinese page")
+            for link in zh.links:
+                target = self.site.resolve(zh, link)
+                if target is None:
+                    continue
+                t = base_path(target) + ("#" + unquote(link.fragment) if link.fragment else "")
+                if done["-" + t] < missing[t]:
+                    done["-" + t] += 1
+                    self.add(en, en.rel_path, en.body_line, 1, "XRF031",
+                             f"the Chinese page links to '{t}' ({self.disp(zh.rel_path)}:{link.line}), "
+                             f"this page does not")
+
+    def check_fingerprint(self, zh: Doc, en: Doc) -> None:
+        rec = translations.recorded(en.meta)
+        if rec is None:
+            self.add(en, en.rel_path, 1, 1, "XRF041",
+                     "no 'translated_from' fingerprint: after review run "
+                     f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'")
+            return
+        fp = translations.fingerprint(translations.body_of(zh.text))
+        if rec != fp:
+            self.add(en, en.rel_path, en.meta_line(translations.FIELD), 1, "XRF040",
+                     f"stale translation: {self.disp(zh.rel_path)} changed (translated_from {rec}, "
+                     f"now {fp}); update the translation, then run "
+                     f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'")
+
+    def check_nav(self) -> None:
+        cfg = self.config
+        if cfg is None:
+            return
+        site = self.site
+        bases = site.bases()
+        reached: set[str] = {"index.md"}
+        if cfg.nav is None:  # MkDocs puts every page into the navigation
+            reached |= bases
+        else:
+            for entry in cfg.nav:
+                p = posixpath.normpath(entry.path)
+                if p.endswith(".md") and p not in bases:
+                    self.findings.append(Finding(cfg.path, entry.line, entry.col, "XRF051",
+                                                 f"navigation entry '{entry.path}' is not a page of docs/"))
+                reached.add(p)
+        for rel, doc in site.docs.items():
+            for link in doc.links:
+                target = site.resolve(doc, link)
+                if target is not None and target.endswith(".md") and target != rel:
+                    reached.add(base_path(target))
+        for base in bases:  # collection pages are listed on their generated index page
+            parts = base.split("/")
+            if len(parts) == 2 and parts[0] in COLLECTIONS and f"{parts[0]}/index.md" in bases:
+                reached.add(base)
+        for base in sorted(bases - reached):
+            rel = base if base in site.docs else lang_path(base, "en")
+            self.add(site.docs[rel], rel, 1, 1, "XRF050",
+                     "page is in no navigation and no page links to it")
+
+    def check_schema(self) -> None:
+        """Front matter against the collection schemas, when kb.collections offers it."""
+        try:
+            mod = importlib.import_module("kb.collections" if __package__ == "kb" else f"{__package__}.collections")
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.endswith("collections") and "kb" in exc.name:
+                return
+            raise
+        validate: Callable[..., Iterable[Finding]] | None = getattr(mod, "validate_front_matter", None)
+        if validate is None:
+            return
+        for rel, doc in sorted(self.site.docs.items()):
+            if doc.meta_error is not None:
+                continue
+            for f in validate(doc) or []:
+                if doc.ignores(f.code, f.line):
+                    continue
+                path = self.disp(rel) if f.path in (rel, "") else f.path
+                self.findings.append(Finding(path, f.line, f.col, f.code, f.message, f.severity))
+
+
+def check(docs_dir: Path, *, prefix: str = "", config: Path | None = None, config_display: str | None = None,
+          single_language: Path | None = None, single_display: str | None = None,
+          site: Site | None = None) -> list[Finding]:
+    """Every cross-reference finding of ``docs_dir``."""
+    site = site or Site.load(docs_dir)
+    checker = Checker(site, prefix)
+    pre: list[Finding] = []
+    if config is not None:
+        checker.config = load_config(config, config_display or str(config))
+    if single_language is not None:
+        checker.single_display = single_display or str(single_language)
+        checker.single, pre = load_single_language(single_language, checker.single_display)
+    return sorted(set(pre + checker.run()))
+
+
+def mark_translated(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Stamp each English page with the fingerprint of its Chinese original."""
+    return [(Path(p), translations.stamp(Path(p))) for p in paths]
