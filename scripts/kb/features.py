@@ -4,3 +4,4 @@ transforms) with :mod:`kb.build_support`. The hooks import this one module."""
 from . import glossary  # noqa: F401
 from . import handout  # noqa: F401
 from . import translations  # noqa: F401  (stale-translation notice)
+from . import i18n_html  # noqa: F401

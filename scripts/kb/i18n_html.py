@@ -1,0 +1,16 @@
+"""Small per-language touches on rendered HTML that Markdown's config can't make."""
+
+from __future__ import annotations
+
+from .build_support import PageRecord, html_transform
+from .terms import TermBase
+
+PERMALINK_TITLE = {"zh": "本节链接", "en": "Link to this section"}
+
+
+@html_transform
+def permalink_title(html: str, rec: PageRecord, tb: TermBase) -> str:
+    """toc's permalink_title is one string for all languages: translate it."""
+    if rec.lang == "zh":
+        return html
+    return html.replace(f'title="{PERMALINK_TITLE["zh"]}"', f'title="{PERMALINK_TITLE.get(rec.lang, PERMALINK_TITLE["en"])}"')
