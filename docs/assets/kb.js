@@ -6,3 +6,41 @@ document.addEventListener("copy", function (event) {
   event.clipboardData.setData("text/plain", text.replace(/\u200b/g, ""));
   event.preventDefault();
 });
+
+/* >>> kb:collection-filter (scripts/kb/collections.py) >>>
+   The cases index is a complete static table; with JavaScript, the filter
+   form above it (hidden without JS) hides the rows that do not match. */
+(function () {
+  function setup() {
+    var forms = document.querySelectorAll("form[data-kb-filter-form]");
+    Array.prototype.forEach.call(forms, function (form) {
+      var wrap = form.nextElementSibling;
+      var table = wrap && wrap.querySelector("table[data-kb-filter-table]");
+      if (!table) return;
+      var selects = form.querySelectorAll("select[data-kb-filter]");
+      var output = form.querySelector("[data-kb-filter-count]");
+      var countText = table.getAttribute("data-kb-count-text") || "{n}";
+      function apply() {
+        var shown = 0;
+        Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+          var ok = Array.prototype.every.call(selects, function (sel) {
+            var key = sel.getAttribute("data-kb-filter"), want = sel.value;
+            if (!want) return true;
+            var have = row.getAttribute("data-" + key) || "";
+            return key === "themes" ? have.split(" ").indexOf(want) !== -1 : have === want;
+          });
+          row.hidden = !ok;
+          if (ok) shown++;
+        });
+        if (output) output.textContent = countText.replace("{n}", shown);
+      }
+      form.addEventListener("change", apply);
+      form.addEventListener("submit", function (e) { e.preventDefault(); });
+      form.hidden = false;
+      apply();
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
+/* <<< kb:collection-filter <<< */
