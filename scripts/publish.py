@@ -183,7 +183,7 @@ def classify_oserror(exc: OSError, what: str) -> PublishError:
 # ---------------------------------------------------------------------------
 # site validation and manifest
 
-def validate_marker(site_dir: str) -> dict:
+def validate_marker(site_dir: str, allow_dirty: bool = False) -> dict:
     path = os.path.join(site_dir, MARKER)
     hint = ("publish only a site produced by the strict build with passing checks "
             "(`python scripts/build.py`)")
@@ -204,6 +204,11 @@ def validate_marker(site_dir: str) -> dict:
     commit = data.get("commit")
     if not (isinstance(commit, str) and COMMIT_RE.match(commit)):
         problems.append(f"commit {commit!r} is not a 40-hex git commit")
+    elif commit == "0" * 40:
+        problems.append("commit is unknown (built outside a git checkout)")
+    if data.get("dirty") is True and not allow_dirty:
+        problems.append("built from a working tree with uncommitted changes (dirty: true); "
+                        "commit first, or pass --allow-dirty")
     checks = data.get("checks")
     if not isinstance(checks, dict) or not checks:
         problems.append("checks is missing or empty")
@@ -357,6 +362,9 @@ class Target:
     label: str
     root: str
 
+    def close(self) -> None:
+        pass
+
     def progress(self, msg: str) -> None:
         log(f"[{self.label}] {msg}")
 
@@ -432,7 +440,16 @@ class SSHTarget(Target):
             argv += ["-p", str(self.port)]
         if self.opts.identity:
             argv += ["-i", self.opts.identity, "-o", "IdentitiesOnly=yes"]
+        if self.opts.control_dir:
+            # one authenticated connection per target, reused by every step (and by rsync)
+            argv += ["-o", "ControlMaster=auto", "-o", f"ControlPath={self.opts.control_dir}/%C",
+                     "-o", "ControlPersist=30"]
         return argv
+
+    def close(self) -> None:
+        if not self.opts.control_dir:
+            return
+        subprocess.run(self.ssh_argv() + ["-O", "exit", self.ssh_host], capture_output=True, timeout=30)
 
     def run(self, script: str, what: str, ok=(0,), special: dict | None = None) -> subprocess.CompletedProcess:
         full = "set -u\numask 022\n" + script
@@ -853,6 +870,9 @@ def _oserr(exc: OSError, what: str, target: Target) -> PublishError:
     return e
 
 
+_OPENED: list[Target] = []
+
+
 def parse_target(spec: str, opts) -> Target:
     first_slash = spec.find("/")
     colon = spec.find(":")
@@ -872,7 +892,9 @@ def parse_target(spec: str, opts) -> Target:
         if not opts.known_hosts:
             raise PublishError(EXIT_USAGE, f"SSH target {spec!r} needs a known_hosts file: pass --known-hosts FILE "
                                            f"or set KB_KNOWN_HOSTS (host key checking is never disabled)")
-        return SSHTarget(spec, m.group("user"), m.group("host"), port, path, opts)
+        t = SSHTarget(spec, m.group("user"), m.group("host"), port, path, opts)
+        _OPENED.append(t)
+        return t
     path = spec.rstrip("/") or "/"
     if os.path.abspath(path) == "/":
         raise PublishError(EXIT_USAGE, f"bad target {spec!r}: refusing to publish into /")
@@ -905,7 +927,7 @@ def _release_all(locked: list[Target], token: str) -> None:
 
 def cmd_publish(opts) -> int:
     site = os.path.abspath(opts.site_dir)
-    marker = validate_marker(site)
+    marker = validate_marker(site, opts.allow_dirty)
     commit = marker["commit"]
     log(f"site {site}: commit {commit}, built {marker.get('built_at')}, checks: "
         + ", ".join(f"{k}={v}" for k, v in sorted(marker["checks"].items())))
@@ -1141,6 +1163,8 @@ def build_parser() -> argparse.ArgumentParser:
     pp.add_argument("targets", metavar="TARGET", nargs="+")
     pp.add_argument("--keep", type=int, default=DEFAULT_KEEP,
                     help="releases to keep per target after a successful switch (default %(default)s)")
+    pp.add_argument("--allow-dirty", action="store_true",
+                    help="accept a site built from uncommitted changes (marker dirty: true)")
     pp.add_argument("--bwlimit", type=int, default=None, metavar="KBPS",
                     help="rsync bandwidth limit in KiB/s (default: unlimited)")
     pr = sub.add_parser("rollback", parents=[common], help="switch back to an earlier release",
@@ -1185,8 +1209,12 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _on_signal)
     cleanup: list[str] = []
+    opts.control_dir = None
     try:
         _prepare_ssh_files(opts, cleanup)
+        if os.environ.get("KB_SSH_NO_MULTIPLEX", "") in ("", "0"):
+            opts.control_dir = tempfile.mkdtemp(prefix="kb-ssh-")
+            cleanup.append(opts.control_dir)
         if opts.cmd == "publish":
             return cmd_publish(opts)
         if opts.cmd == "rollback":
@@ -1197,6 +1225,11 @@ def main(argv: list[str] | None = None) -> int:
         err(f"{opts.cmd} failed{where}: {exc.message}")
         return exc.code
     finally:
+        for t in _OPENED:
+            try:
+                t.close()
+            except (OSError, subprocess.SubprocessError):
+                pass
         for d in cleanup:
             shutil.rmtree(d, ignore_errors=True)
 

@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import os
+import pwd
 import secrets
 import shutil
 import signal
@@ -115,8 +116,6 @@ class SSHServer:
         self.dir = base / "sshd"
         self.dir.mkdir(parents=True)
         self.port = free_port()
-        self.user = os.environ.get("USER") or "root"
-        import pwd
         self.user = pwd.getpwuid(os.getuid()).pw_name
         self.host_key = self.dir / "ssh_host_ed25519_key"
         self.client_key = self.dir / "client_key"

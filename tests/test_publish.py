@@ -101,6 +101,17 @@ def test_refuses_sites_without_valid_marker(infra, tmp_path):
     p = H.run_publish("publish", str(site(infra, "y", checks={"check_xrefs": "failed"})), target)
     assert "check_xrefs='failed'" in p.stderr
     assert not (tmp_path / "root").exists(), "nothing may be written for a refused site"
+    p = H.run_publish("publish", str(site(infra, "zero", commit="0" * 40)), target)
+    assert p.returncode == SITE and "unknown" in p.stderr
+    # built from uncommitted changes: refused unless --allow-dirty
+    s = site(infra, "dirty")
+    m = json.loads((s / ".kb-build.json").read_text())
+    (s / ".kb-build.json").write_text(json.dumps(dict(m, dirty=True), indent=2))
+    p = H.run_publish("publish", str(s), target)
+    assert p.returncode == SITE and "--allow-dirty" in p.stderr
+    assert not (tmp_path / "root").exists()
+    p = H.run_publish("publish", str(s), target, "--allow-dirty")
+    assert p.returncode == OK, p.stderr
     # a broken marker JSON
     s = site(infra, "badjson")
     (s / ".kb-build.json").write_text("{not json")
