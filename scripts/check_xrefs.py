@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--config", type=Path, help="mkdocs.yml (default: DIR/../mkdocs.yml when it exists)")
     ap.add_argument("--single-language", type=Path,
                     help=f"the single-language list (default: DIR/../{xrefs.SINGLE_LANGUAGE_FILE} when it exists)")
+    ap.add_argument("--select", metavar="CODES",
+                    help="only report these codes or code prefixes, comma-separated (e.g. XRF,KB001)")
+    ap.add_argument("--ignore", metavar="CODES", help="do not report these codes or code prefixes")
     ap.add_argument("--mark-translated", nargs="+", type=Path, metavar="PAGE.en.md",
                     help="record the current fingerprint of the Chinese original in these English pages")
     args = ap.parse_args(argv)
@@ -98,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"check_xrefs.py: {exc}", file=sys.stderr)
         return 2
+    def codes(opt: str | None) -> tuple[str, ...]:
+        return tuple(c.strip() for c in (opt or "").split(",") if c.strip())
+
+    if args.select:
+        found = [f for f in found if f.code.startswith(codes(args.select))]
+    if args.ignore:
+        found = [f for f in found if not f.code.startswith(codes(args.ignore))]
     out = kbfindings.render(found, args.format)
     if out:
         print(out)

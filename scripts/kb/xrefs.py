@@ -108,6 +108,11 @@ def _walk_nav(node: yaml.Node, out: list[NavEntry]) -> None:
 
 
 def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list[Finding]]:
+    entries, _lines, findings = load_single_language_lines(path, display)
+    return entries, findings
+
+
+def load_single_language_lines(path: Path, display: str) -> tuple[dict[str, str], dict[str, int], list[Finding]]:
     """``{docs-relative path: reason}`` from single-language.yml.
 
     Format::
@@ -123,9 +128,10 @@ def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list
         data = yaml.safe_load(text) or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        return {}, [Finding(display, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
-                            "XRF022", f"malformed YAML: {exc.problem}")]
+        return {}, {}, [Finding(display, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
+                                "XRF022", f"malformed YAML: {exc.problem}")]
     entries: dict[str, str] = {}
+    entries_lines: dict[str, int] = {}
     pages = data.get("pages") if isinstance(data, dict) else None
     nodes = []
     if isinstance(node, yaml.MappingNode):
@@ -135,7 +141,7 @@ def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list
     if pages is None:
         pages = []
     if not isinstance(pages, list):
-        return {}, [Finding(display, 1, 1, "XRF022", "expected 'pages:' with a list of {path, reason}")]
+        return {}, {}, [Finding(display, 1, 1, "XRF022", "expected 'pages:' with a list of {path, reason}")]
     for i, item in enumerate(pages):
         line = nodes[i].start_mark.line + 1 if i < len(nodes) else 1
         if not isinstance(item, dict) or not item.get("path"):
@@ -145,7 +151,8 @@ def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list
         if not reason:
             findings.append(Finding(display, line, 1, "XRF022", f"entry '{item['path']}' gives no 'reason'"))
         entries[str(item["path"])] = reason or "?"
-    return entries, findings
+        entries_lines[str(item["path"])] = line
+    return entries, entries_lines, findings
 
 
 # --------------------------------------------------------------------------
@@ -157,6 +164,7 @@ class Checker:
     prefix: str = ""  # how paths of docs/ are displayed ("docs/")
     config: MkdocsConfig | None = None
     single: dict[str, str] = field(default_factory=dict)
+    single_lines: dict[str, int] = field(default_factory=dict)
     single_display: str = SINGLE_LANGUAGE_FILE
     findings: list[Finding] = field(default_factory=list)
     _anchor_cache: dict[str, set[str]] = field(default_factory=dict)
@@ -344,10 +352,10 @@ class Checker:
         for rel in sorted(self.single):
             base = base_path(rel)
             if rel not in site.docs:
-                self.findings.append(Finding(self.single_display, 1, 1, "XRF022",
+                self.findings.append(Finding(self.single_display, self.single_lines.get(rel, 1), 1, "XRF022",
                                              f"'{rel}' is not a page of docs/"))
             elif all(site.doc(base, l) is not None for l in LANGS):
-                self.findings.append(Finding(self.single_display, 1, 1, "XRF022",
+                self.findings.append(Finding(self.single_display, self.single_lines.get(rel, 1), 1, "XRF022",
                                              f"'{rel}' is listed as single-language but has both languages"))
 
     def compare_structure(self, zh: Doc, en: Doc) -> None:
@@ -469,7 +477,8 @@ def check(docs_dir: Path, *, prefix: str = "", config: Path | None = None, confi
         checker.config = load_config(config, config_display or str(config))
     if single_language is not None:
         checker.single_display = single_display or str(single_language)
-        checker.single, pre = load_single_language(single_language, checker.single_display)
+        checker.single, checker.single_lines, pre = load_single_language_lines(single_language,
+                                                                               checker.single_display)
     return sorted(set(pre + checker.run()))
 
 
