@@ -44,3 +44,25 @@ document.addEventListener("copy", function (event) {
   else setup();
 })();
 /* <<< kb:collection-filter <<< */
+
+/* --- Accessibility (issue 7) -------------------------------------------
+   Task-list checkboxes (pymdownx.tasklist) are wrapped in an empty <label>:
+   give each the text of its item as its accessible name (axe: label). */
+(function () {
+  function itemText(li) {
+    var text = "";
+    for (var node = li.firstChild; node; node = node.nextSibling) {
+      if (node.nodeType === 1 && /^(UL|OL|LABEL)$/.test(node.tagName)) continue;
+      text += node.textContent;
+    }
+    return text.replace(/\s+/g, " ").trim();
+  }
+  function name() {
+    document.querySelectorAll(".task-list-item > .task-list-control > input[type=checkbox]").forEach(function (box) {
+      var text = itemText(box.closest(".task-list-item"));
+      if (text && !box.hasAttribute("aria-label")) box.setAttribute("aria-label", text);
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
+  else name();
+})();
