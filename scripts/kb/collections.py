@@ -27,6 +27,7 @@ import datetime as _dt
 import difflib
 import html
 import json
+import logging
 import posixpath
 from functools import lru_cache
 from pathlib import Path
@@ -35,7 +36,7 @@ from typing import Any, Callable, Iterable, Mapping
 import yaml
 from jsonschema import Draft202012Validator
 
-from .build_support import BuildState, PageRecord, late_generator, late_transform, validator
+from .build_support import BuildState, PageRecord, late_generator, late_transform, post_build, validator
 from .findings import Finding
 from .mdparse import Doc, base_path, lang_path, parse
 from .paths import DATA, SCHEMAS
@@ -614,6 +615,24 @@ def redirect_pages(state: BuildState) -> dict[str, str]:
                     continue
                 out[f"{url}index.html"] = redirect_html(rel_href(url, rec.url), rec.title, lang)
     return out
+
+
+@post_build
+def write_redirects(state: BuildState, site_dir: Path) -> None:
+    """Write the redirect pages of renamed IDs; an alias that clashes with
+    another page is a warning (which fails the strict build)."""
+    log = logging.getLogger("mkdocs.hooks.kb.collections")
+    for lang, pages in state.pages.items():
+        for finding in alias_findings({r.src_uri: r.meta for r in pages.values()}):
+            log.warning(finding.text())
+    site_dir = Path(site_dir)
+    for rel, text in redirect_pages(state).items():
+        out = site_dir / rel
+        if out.exists():  # never overwrite a page the build wrote
+            log.warning(f"redirect {rel}: a page exists at this URL")
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
