@@ -6,3 +6,4 @@ from . import handout  # noqa: F401
 from . import translations  # noqa: F401  (stale-translation notice)
 from . import i18n_html  # noqa: F401
 from . import collections  # noqa: F401
+from . import tooltips  # noqa: F401  (term tooltips)
