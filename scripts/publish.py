@@ -943,6 +943,7 @@ def cmd_publish(opts) -> int:
     states: dict[int, State] = {}
     created: dict[int, str] = {}   # index -> partial or release dir we created (for cleanup)
     switched: list[tuple[Target, str | None]] = []
+    all_switched = False
     name = release_name_for(commit)
     info = lock_owner_info(f"publish {commit[:12]}", token)
     try:
@@ -990,24 +991,14 @@ def cmd_publish(opts) -> int:
             created[i] = name
             t.progress(f"verified {nfiles} files; release {name} ready")
 
-        # phase 2: switch everywhere
+        # phase 2: switch everywhere (a failure here switches already-switched targets back)
         for i, t in enumerate(targets):
-            try:
-                t.switch(name)
-            except PublishError as exc:
-                exc.target = t
-                for st_t, prev in reversed(switched):
-                    try:
-                        if prev:
-                            st_t.switch(prev)
-                            st_t.progress(f"switched back to {prev}")
-                    except PublishError as exc2:
-                        warn(f"could not switch {st_t.label} back to {prev}: {exc2.message}")
-                switched.clear()
-                raise
+            t.switch(name)
             switched.append((t, states[i].live))
             t.progress(f"switched {CURRENT} -> {RELEASES}/{name} (was {states[i].live or 'none'})")
         created.clear()
+        switched.clear()
+        all_switched = True
 
         # phase 3: prune (after a successful switch, never the live one)
         for i, t in enumerate(targets):
@@ -1022,6 +1013,20 @@ def cmd_publish(opts) -> int:
         log(f"published {name} (commit {commit}) to {len(targets)} target(s)")
         return EXIT_OK
     except PublishError as exc:
+        where = f" on target {exc.target.label}" if exc.target else ""
+        if all_switched:
+            err(f"published {name} on every target, but cleanup failed{where}: {exc.message}")
+            return exc.code
+        inconsistent = []
+        for t, prev in reversed(switched):
+            try:
+                if not prev:
+                    raise PublishError(EXIT_ERROR, "it had no previous release")
+                t.switch(prev)
+                t.progress(f"switched back to {prev}")
+            except PublishError as exc2:
+                inconsistent.append(t.label)
+                warn(f"could not switch {t.label} back to {prev}: {exc2.message}")
         for i, dirname in created.items():
             t = targets[i]
             try:
@@ -1029,9 +1034,11 @@ def cmd_publish(opts) -> int:
                 t.progress(f"removed unswitched {dirname}")
             except PublishError:
                 pass
-        where = f" on target {exc.target.label}" if exc.target else ""
         err(f"publish failed{where}: {exc.message}")
-        if locked or created:
+        if inconsistent:
+            err(f"targets left on the NEW release {name}: {', '.join(inconsistent)}; "
+                f"check with `status` and use `rollback`")
+        elif locked or created:
             err("no target was switched; the live release is unchanged on every target")
         return exc.code
     finally:

@@ -296,8 +296,14 @@ def tree_digest(path: Path) -> dict[str, str]:
     return out
 
 
+# temp dir for the publish subprocesses (ssh control sockets of hard-killed runs end up here)
+PUBLISH_TMPDIR: list[str] = []
+
+
 def clean_env(**extra: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
+    if PUBLISH_TMPDIR:
+        env["TMPDIR"] = PUBLISH_TMPDIR[0]
     env.update(extra)
     return env
 

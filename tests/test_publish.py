@@ -35,6 +35,8 @@ def infra(tmp_path_factory):
     H.ensure_tools()
     base = H.world_readable_tmpdir("kbpub-")
     served = base / "www"          # publish root served by nginx (nginx root = served/current)
+    (base / "t").mkdir()
+    H.PUBLISH_TMPDIR[:] = [str(base / "t")]
     sshd = nginx = None
     try:
         sshd = H.SSHServer(tmp_path_factory.mktemp("ssh"))
@@ -45,6 +47,7 @@ def infra(tmp_path_factory):
         for s in (nginx, sshd):
             if s:
                 s.stop()
+        H.PUBLISH_TMPDIR.clear()
         shutil.rmtree(base, ignore_errors=True)
 
 
