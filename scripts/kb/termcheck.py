@@ -33,6 +33,7 @@ The rules below are a few regexes over the prose mask.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -352,10 +353,17 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
 _NORM_DUP = str.maketrans(_FULL)
 
 
+_WS = re.compile(r"\s+")
+_HALF = re.compile(r"[,;:?!.()]")
+
+
 def rule_dup001(doc: Doc, res: Result) -> None:
     seen: dict[str, int] = {}
+    zh = doc.lang == "zh"
     for p in doc.paragraphs:
-        key = re.sub(r"\s+", "", p.text).translate(_NORM_DUP)
+        key = _WS.sub("", p.text)
+        if zh and _HALF.search(key):
+            key = key.translate(_NORM_DUP)
         if len(key) < 20:
             continue
         if key in seen:
@@ -390,9 +398,15 @@ def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
     if not first:
         return
     en_text = "\n".join(en.prose[en.body_line - 1:])
+    # both sides longest match first: 四联双报到 <-> Four Links and Dual Reporting
+    present = set()
+    for m in tb.en_regex().finditer(en_text):
+        t = tb.term_of_en_match(m)
+        if t is not None:
+            present |= tb.en_contains(t)
     for zh_word, zh_line in sorted(first.items(), key=lambda kv: kv[1]):
         term = tb.by_zh(zh_word)
-        if term is None or tb.en_term_regex(term).search(en_text):
+        if term is None or term.id in present:
             continue
         k = _section_index(zh, zh_line)
         if 0 <= k < len(en.headings):
@@ -409,18 +423,23 @@ def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
 
 def rule_trm003(doc: Doc, tb: TermBase, lines, res: Result) -> None:
     rx = tb.wrong_en_regex()
-    for ln, text, _ in lines:
-        if not text.strip():
+    text = "\n".join(t for _, t, _ in lines)  # one pass over the page
+    starts = []
+    pos = 0
+    for _, t, _ in lines:
+        starts.append(pos)
+        pos += len(t) + 1
+    for m in rx.finditer(text):
+        hit = tb.wrong_en_of(m)
+        if hit is None:
             continue
-        for m in rx.finditer(text):
-            hit = tb.wrong_en_of(m)
-            if hit is None:
-                continue
-            wrong, term = hit
-            note = f" ({term.note})" if term.note else ""
-            res.findings.append(Finding(doc.rel_path, ln, m.start() + 1, "TRM003",
-                                        f"“{m.group(0)}” is not the term base rendering: use “{term.en}” for "
-                                        f"{term.zh}{note}"))
+        wrong, term = hit
+        i = bisect.bisect_right(starts, m.start()) - 1
+        ln, col = lines[i][0], m.start() - starts[i] + 1
+        note = f" ({term.note})" if term.note else ""
+        res.findings.append(Finding(doc.rel_path, ln, col, "TRM003",
+                                    f"“{m.group(0)}” is not the term base rendering: use “{term.en}” for "
+                                    f"{term.zh}{note}"))
 
 
 def _en_lines(doc: Doc):

@@ -31,6 +31,7 @@ GROUPS = ("framework", "governance", "mechanism", "brand", "body")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "zh", "en", "def_zh", "def_en", "source")
 _QUOTES = "\"“”"
+_KEY_TABLE = str.maketrans({'"': None, "“": None, "”": None, "’": "'"})
 
 
 @dataclass
@@ -94,8 +95,8 @@ def en_pattern(text: str) -> str:
 
 def en_key(text: str) -> str:
     """What an English match is looked up by: lower case, no quotes, one space."""
-    s = "".join(c for c in text if c not in _QUOTES).replace("’", "'").lower()
-    return " ".join(s.split())
+    s = text.translate(_KEY_TABLE).lower()
+    return " ".join(s.split()) if "  " in s or "\n" in s or "\t" in s else s
 
 
 def _en_keys(text: str) -> set[str]:
@@ -147,6 +148,17 @@ class TermBase:
     def term_of_en_match(self, m: re.Match) -> Term | None:
         table = self._memo("en_keys", lambda: {k: t for t in reversed(self.terms) for k in _en_keys(t.en)})
         return table.get(en_key(m.group(0)))
+
+    def en_contains(self, term: Term) -> set[str]:
+        """Ids of the terms whose rendering is part of ``term``'s (itself included):
+        "six-standard residential areas" also stands for "six-standard"."""
+        def build():
+            out = {}
+            for t in self.terms:
+                out[t.id] = {u.id for u in self.terms
+                             if len(u.en_plain) <= len(t.en_plain) and self.en_term_regex(u).search(t.en_plain)}
+            return out
+        return self._memo("en_contains", build)[term.id]
 
     def en_term_regex(self, term: Term) -> re.Pattern:
         return self._memo(("en1", term.id), lambda: re.compile(en_pattern(term.en), re.I))
