@@ -184,6 +184,13 @@ def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], 
         col = (mark.column + 1) if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         return {}, {}, Finding(rel_path, line, col, "KB001", f"malformed front matter: {problem}"), body_line
+    except (ValueError, TypeError, yaml.YAMLError) as exc:
+        # e.g. an impossible date such as 2020-13-01 (a ValueError from the date constructor)
+        line = 2
+        m = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", raw)
+        if m:
+            line = raw[: m.start()].count("\n") + 2
+        return {}, {}, Finding(rel_path, line, 1, "KB001", f"malformed front matter: {exc}"), body_line
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
