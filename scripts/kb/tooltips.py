@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 
-from .build_support import PageRecord, html_transform
+from .build_support import BuildState, PageRecord, html_transform, late_transform
 from .terms import TermBase
 
 SKIP = {"code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style",
@@ -49,7 +49,8 @@ def add_tooltips(content: str, lang: str, tb: TermBase) -> str:
         definition = term.definition(lang)
         if not definition:
             return m.group(0)
-        return f'<abbr class="kb-term" title="{html.escape(definition, quote=True)}">{m.group(0)}</abbr>'
+        return (f'<abbr class="kb-term" title="{html.escape(definition, quote=True)}" data-term="{term.id}">'
+                f'{m.group(0)}</abbr>')
 
     out: list[str] = []
     depth = 0
@@ -74,3 +75,22 @@ def term_tooltips(content: str, rec: PageRecord, tb: TermBase) -> str:
     if rec.base in NO_TOOLTIPS or rec.meta.get("tooltips") is False:
         return content
     return add_tooltips(content, rec.lang, tb)
+
+
+_ABBR = re.compile(r'<abbr class="kb-term" title="[^"]*" data-term="([^"]+)">(.*?)</abbr>', re.S)
+
+
+@late_transform
+def one_tooltip_per_term(content: str, rec: PageRecord, state: BuildState) -> str:
+    """Pages composed of other pages (the handout) keep only the first tooltip of each term."""
+    if content.count('class="kb-term"') < 2:
+        return content
+    seen: set[str] = set()
+
+    def repl(m: re.Match) -> str:
+        if m.group(1) in seen:
+            return m.group(2)
+        seen.add(m.group(1))
+        return m.group(0)
+
+    return _ABBR.sub(repl, content)
