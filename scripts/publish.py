@@ -301,6 +301,7 @@ def lock_staleness(owner: dict | None, age: float, stale_after: int) -> str | No
         return None
     pid, host = owner.get("pid"), owner.get("host")
     if host == socket.gethostname() and isinstance(pid, int):
+        # same machine: the pid tells for sure (a live holder is never stale, however old)
         alive = True
         try:
             os.kill(pid, 0)
@@ -310,10 +311,11 @@ def lock_staleness(owner: dict | None, age: float, stale_after: int) -> str | No
             alive = True
         if alive and _proc_state(pid) in ("Z", "X"):
             alive = False
-        if alive and owner.get("proc_start") and _proc_start(pid) not in (None, owner.get("proc_start")):
-            return f"pid {pid} on {host} was reused by another process (the publish that took the lock is gone)"
         if not alive:
             return f"pid {pid} is no longer running on {host}"
+        if owner.get("proc_start") and _proc_start(pid) not in (None, owner.get("proc_start")):
+            return f"pid {pid} on {host} now belongs to another process (the run that took the lock is gone)"
+        return None
     if age > stale_after:
         return f"the lock is {int(age)}s old (older than --stale-after {stale_after}s)"
     return None
@@ -382,6 +384,20 @@ class Target:
     def release_markers(self) -> dict[str, dict]: ...
 
     # shared logic -----------------------------------------------------------
+    _lock_state: "State | None" = None
+
+    def state_after_lock(self) -> State:
+        """State read together with the lock (SSH: same round trip), else a fresh read."""
+        st, self._lock_state = self._lock_state, None
+        return st or self.state()
+
+    def install_release(self, partial: str, name: str, manifest: bytes, expected: int) -> None:
+        """Write the manifest into the upload, verify it on the target, rename it to the release name."""
+        self.put_manifest(partial, manifest)
+        self.progress(f"manifest {MANIFEST} written; verifying sha256 on target")
+        self.verify(partial, expected)
+        self.finalize(partial, name)
+
     def acquire(self, info: dict, break_stale: bool, stale_after: int) -> None:
         ok, owner, age = self.try_lock(info)
         if ok:
@@ -392,7 +408,8 @@ class Target:
             raise PublishError(EXIT_LOCK_HELD,
                                f"lock held on {self.label}: another publish/rollback is running "
                                f"({describe_owner(owner)}); lock: {self.root}/{LOCK_DIR}. "
-                               f"Wait for it to finish.", self)
+                               f"Wait for it to finish. If that run is certainly dead (e.g. a cancelled CI "
+                               f"job on another machine), re-run with --break-stale-lock --stale-after 0.", self)
         if not break_stale:
             raise PublishError(EXIT_LOCK_STALE,
                                f"stale lock on {self.label}: {reason}; left by {describe_owner(owner)}. "
@@ -451,13 +468,20 @@ class SSHTarget(Target):
             return
         subprocess.run(self.ssh_argv() + ["-O", "exit", self.ssh_host], capture_output=True, timeout=30)
 
-    def run(self, script: str, what: str, ok=(0,), special: dict | None = None) -> subprocess.CompletedProcess:
+    def run(self, script: str, what: str, ok=(0,), special: dict | None = None,
+            data: bytes | None = None) -> subprocess.CompletedProcess:
+        """Run a POSIX sh script on the host (sent on stdin; or as `sh -c` when stdin carries data)."""
         full = "set -u\numask 022\n" + script
+        if data is None:
+            argv, stdin = self.ssh_argv() + [self.ssh_host, "sh -s"], full.encode()
+        else:
+            argv, stdin = self.ssh_argv() + [self.ssh_host, "sh -c " + _q(full)], data
         try:
-            p = subprocess.run(self.ssh_argv() + [self.ssh_host, "sh -s"], input=full,
-                               capture_output=True, text=True, timeout=self.opts.command_timeout)
+            p = subprocess.run(argv, input=stdin, capture_output=True, timeout=self.opts.command_timeout)
         except subprocess.TimeoutExpired:
             raise PublishError(EXIT_UNREACHABLE, f"{what}: timed out after {self.opts.command_timeout}s", self)
+        p = subprocess.CompletedProcess(p.args, p.returncode, p.stdout.decode(errors="replace"),
+                                        p.stderr.decode(errors="replace"))
         if p.returncode in ok:
             return p
         if special and p.returncode in special:
@@ -476,6 +500,8 @@ mkdir -p {self._p(RELEASES)} || exit 1
 if mkdir {lock} 2>/dev/null; then
   printf '%s\\n' {_q(json.dumps(info))} > {lock}/{LOCK_INFO} || {{ rm -rf {lock}; exit 1; }}
   echo ACQUIRED
+  echo KB-STATE
+  {self._state_snippet(with_lock=False)}
 elif [ -d {lock} ]; then
   printf 'HELD %s %s\\n' "$(stat -c %Y {lock})" "$(date +%s)"
   printf 'LOCKINFO '; tr -d '\\n' < {lock}/{LOCK_INFO} 2>/dev/null; echo
@@ -484,7 +510,11 @@ else
 fi
 """
         p = self.run(script, "taking lock")
-        return _parse_lock_output(p.stdout)
+        head, _, tail = p.stdout.partition("KB-STATE\n")
+        ok, owner, age = _parse_lock_output(head)
+        if ok and tail:
+            self._lock_state = _parse_state_output(tail)
+        return ok, owner, age
 
     def break_lock(self) -> None:
         lock = self._p(LOCK_DIR)
@@ -494,21 +524,25 @@ fi
         lock = self._p(LOCK_DIR)
         self.run(f"if grep -q {_q(token)} {lock}/{LOCK_INFO} 2>/dev/null; then rm -rf {lock}; fi\n", "releasing lock")
 
-    def state(self) -> State:
-        script = f"""
-cd {self._p()} 2>/dev/null || {{ echo NOROOT; exit 0; }}
-printf 'LIVE %s\\n' "$(readlink {CURRENT} 2>/dev/null)"
-if [ -e {CURRENT} ] && [ ! -L {CURRENT} ]; then echo CURRENT_NOT_LINK; fi
-if [ -d {RELEASES} ]; then
-  for d in {RELEASES}/* {RELEASES}/{PARTIAL_PREFIX}*; do [ -d "$d" ] && printf 'DIR %s\\n' "${{d#{RELEASES}/}}"; done
-fi
-if [ -d {LOCK_DIR} ]; then
-  printf 'HELD %s %s\\n' "$(stat -c %Y {LOCK_DIR})" "$(date +%s)"
-  printf 'LOCKINFO '; tr -d '\\n' < {LOCK_DIR}/{LOCK_INFO} 2>/dev/null; echo
-fi
-exit 0
+    def _state_snippet(self, with_lock: bool = True) -> str:
+        lock = f"""
+  if [ -d {LOCK_DIR} ]; then
+    printf 'HELD %s %s\\n' "$(stat -c %Y {LOCK_DIR})" "$(date +%s)"
+    printf 'LOCKINFO '; tr -d '\\n' < {LOCK_DIR}/{LOCK_INFO} 2>/dev/null; echo
+  fi""" if with_lock else ""
+        return f"""(
+  cd {self._p()} 2>/dev/null || {{ echo NOROOT; exit 0; }}
+  printf 'LIVE %s\\n' "$(readlink {CURRENT} 2>/dev/null)"
+  if [ -e {CURRENT} ] && [ ! -L {CURRENT} ]; then echo CURRENT_NOT_LINK; fi
+  if [ -d {RELEASES} ]; then
+    for d in {RELEASES}/* {RELEASES}/{PARTIAL_PREFIX}*; do [ -d "$d" ] && printf 'DIR %s\\n' "${{d#{RELEASES}/}}"; done
+  fi{lock}
+  exit 0
+)
 """
-        p = self.run(script, "reading state")
+
+    def state(self) -> State:
+        p = self.run(self._state_snippet() + "exit 0\n", "reading state")
         return _parse_state_output(p.stdout)
 
     def remove_dirs(self, names: list[str], live_guard: bool = True) -> None:
@@ -546,26 +580,46 @@ done
             code, msg = classify_failure(p.returncode, p.stderr.decode(errors="replace"), "writing manifest")
             raise PublishError(code, msg, self)
 
-    def verify(self, dirname: str, expected: int | None) -> None:
+    def _verify_snippet(self, dirname: str, expected: int | None) -> str:
         count_check = ""
         if expected is not None:
             count_check = f"""
 n=$(find . -type f ! -path ./{MANIFEST} | wc -l)
 if [ "$n" -ne {int(expected)} ]; then echo "expected {int(expected)} files, found $n" >&2; exit {RC_VERIFY}; fi
 """
-        script = f"""
+        return f"""
 command -v sha256sum >/dev/null 2>&1 || {{ echo "sha256sum (coreutils) not found on host" >&2; exit {RC_NO_TOOL}; }}
 cd {self._p(RELEASES, dirname)} || exit {RC_NO_RELEASE}
 [ -f {MANIFEST} ] || {{ echo "no {MANIFEST} in {dirname}" >&2; exit {RC_VERIFY}; }}
 sha256sum -c --quiet --strict {MANIFEST} >&2 || exit {RC_VERIFY}
 {count_check}
-echo VERIFIED
 """
-        self.run(script, f"verifying {dirname}", special={
+
+    def _verify_special(self, dirname: str) -> dict:
+        return {
             RC_VERIFY: (EXIT_VERIFY, f"sha256 verification MISMATCH in releases/{dirname}"),
             RC_NO_TOOL: (EXIT_REMOTE, "sha256sum missing on host"),
             RC_NO_RELEASE: (EXIT_NO_RELEASE, f"releases/{dirname} not found"),
-        })
+            RC_EXISTS: (EXIT_REMOTE, "release name already exists"),
+        }
+
+    def verify(self, dirname: str, expected: int | None) -> None:
+        self.run(self._verify_snippet(dirname, expected) + "echo VERIFIED\n", f"verifying {dirname}",
+                 special=self._verify_special(dirname))
+
+    def install_release(self, partial: str, name: str, manifest: bytes, expected: int) -> None:
+        self.progress(f"writing {MANIFEST}, verifying sha256 on target")
+        script = (f"cat > {self._p(RELEASES, partial, MANIFEST)} || exit 1\n"
+                  + self._verify_snippet(partial, expected)
+                  + self._finalize_snippet(partial, name))
+        self.run(script, f"verifying {partial}", special=self._verify_special(partial), data=manifest)
+
+    def _finalize_snippet(self, partial: str, name: str) -> str:
+        return f"""
+cd {self._p(RELEASES)} || exit 1
+if [ -e {_q(name)} ]; then echo "releases/{name} already exists" >&2; exit {RC_EXISTS}; fi
+mv -T {_q(partial)} {_q(name)}
+"""
 
     def finalize(self, partial: str, name: str) -> None:
         script = f"""
@@ -952,7 +1006,7 @@ def cmd_publish(opts) -> int:
             t.progress("connecting, taking lock")
             t.acquire(info, opts.break_stale_lock, opts.stale_after)
             locked.append(t)
-            st = t.state()
+            st = t.state_after_lock()
             if st.current_not_link:
                 raise PublishError(EXIT_REMOTE, f"{t.root}/{CURRENT} exists but is not a symlink; "
                                                 f"move it away once by hand", t)
@@ -984,10 +1038,7 @@ def cmd_publish(opts) -> int:
             started = time.time()
             stats = t.upload(site, partial, link, opts.bwlimit)
             t.progress(f"upload done in {time.time() - started:.1f}s ({stats})")
-            t.put_manifest(partial, manifest)
-            t.progress(f"manifest {MANIFEST} written; verifying sha256 on target")
-            t.verify(partial, nfiles)
-            t.finalize(partial, name)
+            t.install_release(partial, name, manifest, nfiles)
             created[i] = name
             t.progress(f"verified {nfiles} files; release {name} ready")
 
@@ -1003,8 +1054,7 @@ def cmd_publish(opts) -> int:
         # phase 3: prune (after a successful switch, never the live one)
         for i, t in enumerate(targets):
             try:
-                st = t.state()
-                old = prune_candidates(st.releases, st.live, opts.keep)
+                old = prune_candidates(states[i].releases + [name], name, opts.keep)
                 if old:
                     t.remove_dirs(old)
                     t.progress(f"pruned {len(old)} old release(s) (keeping {opts.keep}): " + ", ".join(old))
@@ -1053,7 +1103,7 @@ def cmd_rollback(opts) -> int:
         t.progress("connecting, taking lock")
         t.acquire(lock_owner_info("rollback", token), opts.break_stale_lock, opts.stale_after)
         locked.append(t)
-        st = t.state()
+        st = t.state_after_lock()
         rel = st.releases
         if opts.release:
             if opts.release not in rel:

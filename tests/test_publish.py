@@ -428,3 +428,26 @@ def test_disk_full_is_reported(infra, tmp_path):
         assert not (mnt / "root" / "current").exists()
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def test_lock_from_another_machine_stale_only_by_age(infra, tmp_path):
+    root = tmp_path / "foreign"
+    publish(infra, site(infra, "f1"), str(root))
+    lock = root / ".kb-publish.lock"
+    lock.mkdir()
+    (lock / "owner.json").write_text(json.dumps({"pid": 1, "host": "another-ci-runner", "user": "ci",
+                                                 "started": "2020-01-01T00:00:00Z", "token": "x"}))
+    s2 = site(infra, "f2")
+    # young lock from another machine: we cannot check its pid -> held
+    p = H.run_publish("publish", str(s2), str(root), "--break-stale-lock")
+    assert p.returncode == LOCK_HELD and "another-ci-runner" in p.stderr and "--stale-after 0" in p.stderr, p.stderr
+    # old enough -> stale, reported
+    old = time.time() - 7200
+    os.utime(lock, (old, old))
+    p = H.run_publish("publish", str(s2), str(root))
+    assert p.returncode == LOCK_STALE and "older than --stale-after" in p.stderr, p.stderr
+    p = H.run_publish("status", str(root))
+    assert "STALE" in p.stdout and "another-ci-runner" in p.stdout
+    p = H.run_publish("publish", str(s2), str(root), "--break-stale-lock")
+    assert p.returncode == OK and "f2" in (root / "current" / "index.html").read_text()
+    assert not lock.exists()
