@@ -1,0 +1,169 @@
+"""Helpers for the browser tests: a loopback server for a built site and
+Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 812}
+
+# One page of each type, as (type, Chinese path); the English page is "/en" + path.
+PAGE_TYPES = [
+    ("home", "/"),
+    ("module", "/course/process-control/"),
+    ("case", "/cases/lz-longpanyuan-136/"),
+    ("policy", "/policies/lz-branch-standardisation-plan/"),
+    ("playbook", "/playbooks/three-way-triage/"),
+    ("glossary", "/glossary/"),
+    ("404", "/no-such-page/"),
+]
+
+
+def lang_path(path: str, lang: str) -> str:
+    return path if lang == "zh" else "/en" + path
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site; a missing page gets its language's 404 page."""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            return super().send_error(code, message, explain)
+        path = unquote(urlsplit(self.path).path)
+        root = Path(self.directory)
+        page = root / "en" / "404.html" if path == "/en" or path.startswith("/en/") else root / "404.html"
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class SiteServer:
+    """A threaded http.server on 127.0.0.1, on a free port."""
+
+    def __init__(self, site_dir: Path) -> None:
+        handler = functools.partial(SiteHandler, directory=str(site_dir))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "SiteServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+
+
+def new_context(browser, server: "SiteServer", viewport: dict, **kwargs):
+    """A browser context that records every request and lets none leave the
+    test server: a request to another host is recorded, then aborted."""
+    ctx = browser.new_context(viewport=viewport, **kwargs)
+    log = RequestLog(server.origin)
+    ctx.on("request", log)
+
+    def guard(route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https", "ws", "wss") and f"{parts.scheme}://{parts.netloc}" != server.origin:
+            route.abort("blockedbyclient")
+        else:
+            route.continue_()
+
+    ctx.route("**/*", guard)
+    ctx.kb_requests = log  # type: ignore[attr-defined]
+    return ctx
+
+
+class RequestLog:
+    """Every request a page makes, to tell loopback from anything else."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.urls: list[str] = []
+
+    def __call__(self, request) -> None:
+        self.urls.append(request.url)
+
+    def foreign(self) -> list[str]:
+        out = []
+        for url in self.urls:
+            parts = urlsplit(url)
+            if parts.scheme in ("data", "blob", "about"):
+                continue
+            if f"{parts.scheme}://{parts.netloc}" != self.origin:
+                out.append(url)
+        return out
+
+
+# Material's search: fill the box, then a real key press so that its keyup
+# handler runs (CJK text typed with keyboard.type does not trigger it).
+_SEARCH_SETTLED = """(q) => {
+  const input = document.querySelector('input.md-search__input');
+  const meta = document.querySelector('.md-search-result__meta');
+  const items = document.querySelectorAll('.md-search-result__item').length;
+  if (!input || !meta || input.value !== q) return false;
+  if (q === '') return items === 0;
+  return items > 0 || /没有|No matching/.test(meta.textContent);
+}"""
+
+
+def open_search(page) -> None:
+    box = page.locator("input.md-search__input")
+    if not box.is_visible():
+        page.locator('label.md-header__button[for="__search"]').first.click()
+    box.focus()
+
+
+def search(page, query: str) -> list[dict]:
+    """Search as a reader does; the result pages in order, as
+    [{"path": site path, "href": full URL, "titles": [title, section titles...]}]."""
+    open_search(page)
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.press("End")
+    page.wait_for_function(_SEARCH_SETTLED, arg="", timeout=10_000)
+    box.fill(query)
+    box.press("End")
+    page.wait_for_function(_SEARCH_SETTLED, arg=query, timeout=10_000)
+    page.wait_for_timeout(100)  # the list renders in one go; let it finish
+    return page.evaluate(
+        """() => Array.from(document.querySelectorAll('.md-search-result__item')).map(item => {
+              const links = Array.from(item.querySelectorAll('a.md-search-result__link'));
+              const url = new URL(links[0].href);
+              return {path: url.pathname, href: links[0].href,
+                      titles: links.map(a => (a.querySelector('h1, h2') || a).textContent)};
+            })"""
+    )

@@ -1,0 +1,387 @@
+"""The reader's experience (issue 7), in a real browser.
+
+Debian's Chromium (never a downloaded browser) driven by Playwright reads the
+built site served on 127.0.0.1: search in both languages, the language switch,
+no request to any other host, term tooltips, phones, accessibility (axe-core),
+the printable handout, and screenshots of every page type for a person to
+look at in ``test-artifacts/screenshots/``.
+
+One browser and one server for the whole module. To point the tests at a site
+built elsewhere (e.g. while the strict build is red), set KB_BROWSER_SITE to
+its directory.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import os
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from browser_support import (
+    DESKTOP,
+    PAGE_TYPES,
+    PHONE,
+    SiteServer,
+    launch_chromium,
+    lang_path,
+    new_context,
+    search,
+)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+QUERIES = yaml.safe_load((ROOT / "tests/data/search_queries.yml").read_text(encoding="utf-8"))
+LANGS = ["zh", "en"]
+ZWSP = "\u200b"
+PAGES = dict(PAGE_TYPES)
+CONTENT_TYPES = [t for t, _ in PAGE_TYPES if t not in ("home", "404")]  # module, case, policy, playbook, glossary
+
+
+# --- fixtures: one site, one server, one browser --------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_site(request) -> Path:
+    override = os.environ.get("KB_BROWSER_SITE")
+    if override:
+        return Path(override)
+    return request.getfixturevalue("built_site")
+
+
+@pytest.fixture(scope="session")
+def server(browser_site: Path):
+    with SiteServer(browser_site) as srv:
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def browser():
+    pw = playwright_api.sync_playwright().start()
+    chromium = launch_chromium(pw)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
+        pw.stop()
+
+
+@pytest.fixture(scope="module")
+def desktop(browser, server):
+    ctx = new_context(browser, server, DESKTOP)
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def phone(browser, server):
+    ctx = new_context(browser, server, PHONE, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    yield page
+    ctx.close()
+
+
+@pytest.fixture(scope="module")
+def search_pages(browser, server):
+    """One page per language, left on the language's home for searching."""
+    ctx = new_context(browser, server, DESKTOP)
+    pages = {}
+    for lang in LANGS:
+        pages[lang] = ctx.new_page()
+        pages[lang].goto(server.url(lang_path("/", lang)))
+    yield pages
+    ctx.close()
+
+
+def visit(page, server, path: str, status: int = 200):
+    response = page.goto(server.url(path))
+    assert response is not None and response.status == status, f"{path}: HTTP {response and response.status}"
+    return response
+
+
+# --- the test server itself -------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_server_answers_missing_pages_with_the_languages_404(server, lang: str) -> None:
+    url = server.url(lang_path("/no-such-page/", lang))
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(url, timeout=10)
+    body = err.value.read().decode("utf-8")
+    assert err.value.code == 404
+    assert f'<html lang="{lang}"' in body
+    assert ("Page not found" if lang == "en" else "页面未找到") in body
+
+
+# --- search -------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    return text.replace(ZWSP, "").strip()
+
+
+@pytest.mark.parametrize(
+    "lang,query,expect",
+    [(lang, q["query"], q["expect"]) for lang in LANGS for q in QUERIES[lang]],
+    ids=[f"{lang}-{q['query']}" for lang in LANGS for q in QUERIES[lang]],
+)
+def test_search_finds_the_page_in_the_first_results(search_pages, lang: str, query: str, expect: str) -> None:
+    search_pages[lang].bring_to_front()  # a background tab's timers are throttled
+    results = search(search_pages[lang], query)
+    paths = [r["path"] for r in results]
+    shown = [f"{i + 1}. {r['path']} {_clean(r['titles'][0])}" for i, r in enumerate(results[:8])]
+    assert expect in paths[: QUERIES["max_rank"]], f"{query!r}: {expect} not in the first {QUERIES['max_rank']}:\n" + "\n".join(shown)
+    # results never mix languages
+    foreign = [p for p in paths if p.startswith("/en/") != (lang == "en")]
+    assert not foreign, f"{query!r} on the {lang} site shows pages of the other language: {foreign}"
+
+
+def test_copying_a_result_title_copies_no_zero_width_spaces(search_pages) -> None:
+    page = search_pages["zh"]
+    page.bring_to_front()
+    search(page, "党支部标准化规范化建设")
+    title = page.locator(".md-search-result__article h1").first
+    raw = title.text_content() or ""
+    # the precondition that makes this test mean something: the segmented title
+    assert ZWSP in raw, f"expected a segmented title, got {raw!r}"
+    copied = page.evaluate(
+        """(el) => {
+              // Material makes the result list unselectable (user-select: none),
+              // so a reader selects a title only where a browser lets them: lift
+              // that here so the selection holds the title as it is in the page.
+              el.style.userSelect = 'text';
+              const range = document.createRange();
+              range.selectNodeContents(el);
+              const sel = window.getSelection();
+              sel.removeAllRanges();
+              sel.addRange(range);
+              // a copy as the browser dispatches it; our listener on window sees
+              // what the page's handlers put on the clipboard
+              let seen = null;
+              window.addEventListener('copy', (e) => { seen = e.clipboardData.getData('text/plain'); }, {once: true});
+              const event = new ClipboardEvent('copy', {clipboardData: new DataTransfer(), bubbles: true, cancelable: true});
+              el.dispatchEvent(event);
+              // without a handler the browser copies the selection as it is
+              return event.defaultPrevented ? seen : String(sel);
+            }""",
+        title.element_handle(),
+    )
+    assert copied == raw.replace(ZWSP, ""), f"copied {copied!r}"
+    assert ZWSP not in copied
+
+
+# --- language switch ------------------------------------------------------------------
+
+
+def _switch(page, to: str) -> None:
+    page.locator(".md-header__option .md-select > button").click()
+    page.locator(f'.md-select__link[hreflang="{to}"]').click()
+    page.wait_for_load_state("load")
+
+
+@pytest.mark.parametrize("kind", CONTENT_TYPES)
+def test_language_switch_lands_on_the_counterpart_and_back(desktop, server, kind: str) -> None:
+    path = PAGES[kind]
+    visit(desktop, server, path)
+    _switch(desktop, "en")
+    assert desktop.url == server.url("/en" + path)
+    assert desktop.locator("html").get_attribute("lang") == "en"
+    _switch(desktop, "zh")
+    assert desktop.url == server.url(path)
+    assert desktop.locator("html").get_attribute("lang") == "zh"
+
+
+# --- intranet: no request to another host -------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_and_search_request_nothing_from_another_host(browser, server, lang: str) -> None:
+    ctx = new_context(browser, server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        for kind, path in PAGE_TYPES:
+            visit(page, server, lang_path(path, lang), 404 if kind == "404" else 200)
+            search(page, "三事分流" if lang == "zh" else "triage")
+        log = ctx.kb_requests
+        assert not log.foreign(), "requests to other hosts:\n" + "\n".join(sorted(set(log.foreign())))
+        # the search index of the page's own language, and never the other one
+        own = server.url(lang_path("/search/search_index.json", lang))
+        other = server.url(lang_path("/search/search_index.json", "en" if lang == "zh" else "zh"))
+        assert own in log.urls, f"{own} never fetched; search index requests: {[u for u in log.urls if 'search_index' in u]}"
+        assert other not in log.urls, f"the {lang} pages fetched the other language's index {other}"
+    finally:
+        ctx.close()
+
+
+# --- term tooltips ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hovering_a_term_shows_its_definition(desktop, server, browser_site: Path, lang: str) -> None:
+    path = lang_path(PAGES["module"], lang)
+    source = (browser_site / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    m = re.search(r'<abbr title="([^"]+)">', source.split('class="md-content"', 1)[-1])
+    assert m, f"{path}: no term with a definition (<abbr title>) in the page"
+    definition = htmllib.unescape(m.group(1))
+    visit(desktop, server, path)
+    desktop.locator(".md-content abbr").first.hover()
+    tip = desktop.locator(".md-tooltip2--active, .md-tooltip--active, [role=tooltip]:visible").first
+    tip.wait_for(state="visible", timeout=5_000)
+    assert definition.strip()[:40] in re.sub(r"\s+", " ", tip.inner_text())
+
+
+# --- phones ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_phone_layout(phone, server, lang: str) -> None:
+    # nothing scrolls sideways on any page type
+    for kind, path in PAGE_TYPES:
+        visit(phone, server, lang_path(path, lang), 404 if kind == "404" else 200)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{kind} {lang_path(path, lang)} scrolls sideways: {width}px"
+
+    # the navigation opens from the menu button
+    visit(phone, server, lang_path(PAGES["module"], lang))
+    nav_link = phone.locator(".md-sidebar--primary .md-nav__link").filter(has_text=re.compile(r"术语表|Glossary")).first
+    assert not nav_link.is_visible() or not _in_viewport(phone, nav_link)
+    phone.locator('label.md-header__button[for="__drawer"]').click()
+    phone.wait_for_timeout(400)  # the drawer slides in
+    assert phone.locator("#__drawer").is_checked()
+    assert nav_link.is_visible() and _in_viewport(phone, nav_link), "the navigation did not open"
+
+    # a wide table (the case catalogue) scrolls inside its own box while the page does not
+    visit(phone, server, lang_path("/cases/", lang))
+    scroller = phone.evaluate(
+        """() => {
+          for (const table of document.querySelectorAll('.md-content table')) {
+            for (let el = table; el && !el.classList.contains('md-content'); el = el.parentElement) {
+              const ox = getComputedStyle(el).overflowX;
+              if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth > el.clientWidth) {
+                el.scrollLeft = 40;
+                return {tag: el.tagName, cls: el.className, sw: el.scrollWidth, cw: el.clientWidth, left: el.scrollLeft};
+              }
+            }
+          }
+          return null;
+        }"""
+    )
+    assert scroller is not None, "no wide table scrolling in its own box on the case catalogue"
+    assert scroller["left"] > 0, scroller
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def _in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    return bool(box) and box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"]
+
+
+# --- accessibility --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", [t for t, _ in PAGE_TYPES])
+def test_no_serious_accessibility_violation(desktop, server, axe, kind: str, lang: str) -> None:
+    path = lang_path(PAGES[kind], lang)
+    visit(desktop, server, path, 404 if kind == "404" else 200)
+    results = axe.run(desktop)
+    bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    report = [
+        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(
+            f"{n['target']}: {n['failureSummary'].splitlines()[-1].strip()}" for n in v["nodes"][:5]
+        )
+        for v in bad
+    ]
+    assert not bad, f"{path}:\n" + "\n".join(report)
+
+
+# --- print -----------------------------------------------------------------------------------------------
+
+MODULE_IDS = ["overview", "process-control", "process-efficiency", "production-factors", "flagship-brands"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_printable_handout(browser, server, lang: str, tmp_path: Path) -> None:
+    ctx = new_context(browser, server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        path = lang_path("/course/handout/", lang)
+        visit(page, server, path)
+        page.emulate_media(media="print")
+        # every module, in course order, with its heading visible; no navigation
+        sections = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.md-content .kb-handout-module')).map(s => {
+                 const h = s.querySelector('h2');
+                 return {id: s.id, heading: h ? h.textContent.trim() : '', visible: !!h && h.getClientRects().length > 0
+                         && getComputedStyle(h).visibility !== 'hidden'};
+               })"""
+        )
+        assert [s["id"] for s in sections] == MODULE_IDS, sections
+        assert all(s["visible"] and s["heading"] for s in sections), sections
+        for hidden in (".md-sidebar--primary", ".md-sidebar--secondary", ".md-header", ".md-footer"):
+            assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
+        # the browser's own PDF: a sane number of pages
+        pdf = page.pdf(format="A4", print_background=True)
+        (SHOTS.parent / "print").mkdir(parents=True, exist_ok=True)
+        (SHOTS.parent / "print" / f"handout-{lang}.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+        assert 5 <= pages <= 80, f"{path} prints on {pages} pages"
+    finally:
+        ctx.close()
+
+
+# --- screenshots -----------------------------------------------------------------------------------------
+
+SHOT_PAGES = PAGE_TYPES + [("handout", "/course/handout/"), ("collection", "/cases/")]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_screenshots_of_every_page_type(desktop, phone, server, lang: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for view, page in (("desktop", desktop), ("phone", phone)):
+        for kind, path in SHOT_PAGES:
+            url = lang_path(path, lang)
+            visit(page, server, url, 404 if kind == "404" else 200)
+            page.evaluate("document.fonts.ready")
+            _check_rendering(page, url)
+            # the handout is every module on one page: its first screen is enough
+            page.screenshot(path=str(SHOTS / f"{kind}-{lang}-{view}.png"), full_page=kind != "handout")
+
+
+def _check_rendering(page, url: str) -> None:
+    # flow diagrams: every step box inside the content column, arrows between steps
+    problems = page.evaluate(
+        """() => {
+          const out = [];
+          const content = document.querySelector('.md-content__inner');
+          if (!content) return ['no content'];
+          const right = content.getBoundingClientRect().right + 1;
+          for (const li of document.querySelectorAll('.kb-flow > ol > li')) {
+            const r = li.getBoundingClientRect();
+            if (r.right > right) out.push('flow step overflows: ' + li.textContent.slice(0, 30));
+            const arrow = getComputedStyle(li, '::after').content;
+            if (li.nextElementSibling && (arrow === 'none' || arrow === 'normal')) out.push('flow step without arrow');
+          }
+          for (const tbs of document.querySelectorAll('.kb-tbs')) {
+            const s = getComputedStyle(tbs);
+            if (s.borderTopStyle !== 'dashed' || tbs.getClientRects().length === 0) out.push('to-be-supplied marker not marked');
+          }
+          return out;
+        }"""
+    )
+    assert not problems, f"{url}: {problems}"
