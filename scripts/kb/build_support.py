@@ -205,12 +205,18 @@ def rebase_config(html: str, lang_root: str) -> str:
 
 
 def join_base(base: str, lang: str) -> str:
+    """The language root relative to a page, ending in "/" (relative bases).
+
+    Material resolves ``new URL("search/search_index.json", base)``: without
+    the trailing slash ``../../en`` would resolve to ``/search/...``, the
+    default language's index, and result links would lose ``en/``.
+    """
     if base.startswith("/"):  # error pages use absolute URLs
         return base.rstrip("/") + f"/{lang}"
     base = base.rstrip("/")
     if base in ("", "."):
-        return lang
-    return f"{base}/{lang}"
+        return f"{lang}/"
+    return f"{base}/{lang}/"
 
 
 def rebase_for_lang(html: str, lang: str) -> str:
