@@ -1270,7 +1270,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _prepare_ssh_files(opts, cleanup)
         if os.environ.get("KB_SSH_NO_MULTIPLEX", "") in ("", "0"):
-            opts.control_dir = tempfile.mkdtemp(prefix="kb-ssh-")
+            # unix socket paths are limited to ~108 bytes; %C expands to 40 hex digits
+            base = tempfile.gettempdir()
+            if len(base) > 50:
+                base = "/tmp"
+            opts.control_dir = tempfile.mkdtemp(prefix="kb-ssh-", dir=base)
             cleanup.append(opts.control_dir)
         if opts.cmd == "publish":
             return cmd_publish(opts)
