@@ -14,6 +14,12 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+if [ "${KB_PUBLISH:-1}" != "0" ]; then   # fail early, before the long steps
+    : "${KB_PUBLISH_TARGETS:?set KB_PUBLISH_TARGETS (space-separated targets)}"
+    : "${KB_KNOWN_HOSTS:?set KB_KNOWN_HOSTS (path to known_hosts)}"
+    : "${KB_SSH_KEY:?set KB_SSH_KEY (path to the deploy key)}"
+fi
+
 echo "==> setup + checks"
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
@@ -24,14 +30,7 @@ echo "==> strict build (writes site/.kb-build.json)"
 .venv/bin/python scripts/build.py
 
 echo "==> link check of the built site (served on 127.0.0.1 only)"
-port=${KB_LINKCHECK_PORT:-8765}
-.venv/bin/python -m http.server "$port" --bind 127.0.0.1 --directory site >/dev/null 2>&1 &
-srv=$!
-trap 'kill "$srv" 2>/dev/null || true' EXIT INT TERM
-sleep 1
-.venv/bin/linkchecker --no-status --no-warnings "http://127.0.0.1:$port/" "http://127.0.0.1:$port/en/"
-kill "$srv" 2>/dev/null || true
-trap - EXIT INT TERM
+.venv/bin/python scripts/linkcheck.py site
 
 echo "==> tests (unit, site, browser, publish)"
 bash .ci/run
@@ -42,9 +41,6 @@ if [ "${KB_PUBLISH:-1}" = "0" ]; then
 fi
 
 echo "==> publish"
-: "${KB_PUBLISH_TARGETS:?set KB_PUBLISH_TARGETS (space-separated targets)}"
-: "${KB_KNOWN_HOSTS:?set KB_KNOWN_HOSTS (path to known_hosts)}"
-: "${KB_SSH_KEY:?set KB_SSH_KEY (path to the deploy key)}"
 export KB_KNOWN_HOSTS KB_SSH_KEY
 # shellcheck disable=SC2086  # targets are intentionally word-split
 exec python3 scripts/publish.py publish site $KB_PUBLISH_TARGETS --keep "${KB_PUBLISH_KEEP:-5}"
