@@ -206,17 +206,20 @@ def test_fix_on_the_raw_source_article(tmp_path):
     left = locations(proc.stdout.replace("fixed ", "FIXED "))
     p = str(copy)
     assert left == [f"{p}:17:107: TYP004", f"{p}:23:17: TYP004", f"{p}:33:250: TYP004",
-                    f"{p}:41:260: TYP004", f"{p}:51:142: TYP004", f"{p}:70:1: DUP001", f"{p}:72:89: TYP004"]
+                    f"{p}:41:260: TYP004", f"{p}:51:142: TYP004", f"{p}:60:51: TYP004", f"{p}:70:1: DUP001",
+                    f"{p}:72:89: TYP004"]
+    assert "split by a page break and a caption?" in proc.stdout  # 示 / ▶caption / 范
     assert "paragraph repeats the one at line 56" in proc.stdout
     assert proc.returncode == 1
 
 
 def test_docs_tree_is_clean_and_fast():
-    t0 = time.perf_counter()
-    proc = run()
-    took = time.perf_counter() - t0
-    assert (proc.returncode, proc.stdout) == (0, ""), proc.stdout
-    assert took < 3.0, f"check_terms.py on docs/ took {took:.2f} s"
+    from terms_bench import time_checker
+
+    took, proc = time_checker(ROOT / "docs")
+    assert proc.returncode == 0, proc.stdout
+    print(f"check_terms.py on docs/: {took:.2f} s wall, {proc.cpu_seconds:.2f} s CPU")
+    assert proc.cpu_seconds < 1.0, f"check_terms.py on docs/ took {proc.cpu_seconds:.2f} s CPU"
 
 
 def test_default_docs_found_from_the_script_not_the_cwd(tmp_path):
@@ -229,10 +232,10 @@ def test_500_page_pairs_timing(tmp_path):
 
     docs = make_corpus(tmp_path / "docs", 500)
     took, proc = time_checker(docs)
-    print(f"check_terms.py on 500 synthetic page pairs: {took:.2f} s")
+    print(f"check_terms.py on 500 synthetic page pairs: {took:.2f} s wall, {proc.cpu_seconds:.2f} s CPU")
     assert proc.returncode == 1  # the corpus carries some damage
     assert f"{docs}/p0000.md" in proc.stdout and "TRM001" in proc.stdout
-    assert took < 20.0
+    assert proc.cpu_seconds < 8.0  # measured about 2 s (of which 60 % is parsing)
 
 
 # ---------------------------------------------------------------- the term base

@@ -71,6 +71,7 @@ _IGNORE_FILE = re.compile(r"<!--\s*kb-ignore-file\s+([A-Z0-9, ]+?)\s*-->")
 _FM_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][\w-]*\s*:(?:\s+|$))?)(.*)$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|>|\||<|#|[!?=]{3}|:\s)")
 _SENT_END_ZH = set("。！？…；：”’」』》）)】!?;:*_`>]|")
+_CAPTION = set("▲▶►■▼◀△▷")
 _SENT_END_EN = set(".!?:;\"'”’)]*_`>|")
 
 
@@ -317,10 +318,18 @@ def rule_typ003(doc: Doc, res: Result) -> None:
 def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
     raw, prose = doc.lines, doc.prose
     paras = doc.paragraphs
-    for p1, p2 in zip(paras, paras[1:]):
-        if p2.line <= p1.end_line + 1:
+    caption = [raw[p.line - 1].lstrip()[:1] in _CAPTION for p in paras]
+    for i, p1 in enumerate(paras[:-1]):
+        if caption[i]:
             continue
-        between = raw[p1.end_line: p2.line - 1]
+        j = i + 1
+        while j < len(paras) - 1 and caption[j]:
+            j += 1  # a photo caption pasted into the middle of a sentence
+        p2 = paras[j]
+        if caption[j] or p2.line <= p1.end_line + 1:
+            continue
+        skipped = {ln for p in paras[i + 1: j] for ln in range(p.line, p.end_line + 1)}
+        between = [raw[ln - 1] for ln in range(p1.end_line + 1, p2.line) if ln not in skipped]
         if any(s.strip() for s in between):
             continue
         first1, first2 = raw[p1.line - 1], raw[p2.line - 1]
@@ -346,7 +355,7 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
             res.findings.append(Finding(
                 doc.rel_path, p1.end_line, len(end) + 1, "TYP004",
                 f"paragraph ends mid-sentence (“{end[-3:]}”) and the one at line {p2.line} continues it "
-                f"(“{start[:3]}”): a sentence split by a page break?"))
+                f"(“{start[:3]}”): a sentence split by a page break{' and a caption' if j > i + 1 else ''}?"))
 
 
 # ---------------------------------------------------------------- DUP001
