@@ -235,7 +235,7 @@ def _front_matter_positions(doc: Doc) -> dict[tuple, tuple[int, int]]:
         return {}
     raw = "\n".join(doc.lines[1: doc.body_line - 2]) + "\n"
     try:
-        root = yaml.compose(raw, Loader=yaml.SafeLoader)
+        root = yaml.compose(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
         return {}
     out: dict[tuple, tuple[int, int]] = {}
@@ -297,9 +297,12 @@ def validate_front_matter(doc: Doc) -> list[Finding]:
     collections), each at the line and column of the offending field."""
     if collection_of(doc.rel_path) is None or doc.meta_error is not None:
         return []
-    positions = _front_matter_positions(doc)
+    cache: list[dict] = []  # composed only when a finding needs a position
 
     def position(path: tuple) -> tuple[int, int]:
+        if not cache:
+            cache.append(_front_matter_positions(doc))
+        positions = cache[0]
         while path:
             if path in positions:
                 return positions[path]

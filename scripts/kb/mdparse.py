@@ -166,6 +166,20 @@ def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
 
 
+# libyaml's loader when PyYAML has it (about 10x faster than the pure-Python one)
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_and_load(raw: str) -> tuple[Any, Any]:
+    """The node tree (for key lines) and the data of one YAML document, parsed once."""
+    loader = _YAML_LOADER(raw)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], Finding | None, int]:
     """Return (meta, line of each key, error, first body line)."""
     m = _FRONT_MATTER.match(text)
@@ -176,8 +190,7 @@ def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], 
     raw = m.group(1) or ""
     body_line = text[: m.end()].count("\n") + 1
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        meta = yaml.safe_load(raw) if raw.strip() else {}
+        node, meta = _compose_and_load(raw) if raw.strip() else (None, {})
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 2) if mark else 1
