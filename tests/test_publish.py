@@ -233,8 +233,8 @@ def test_killed_upload_keeps_live_site_and_concurrent_publish_refused(infra):
     tree_before = H.tree_digest(served / "current")
     assert b"before-kill" in pages_before["/"]
 
-    big = site(infra, "never-live", big_mb=2)
-    slow = subprocess.Popen(H.publish_cmd("publish", str(big), target, *ssh_args(infra), "--bwlimit", "400"),
+    big = site(infra, "never-live", big_mb=4)
+    slow = subprocess.Popen(H.publish_cmd("publish", str(big), target, *ssh_args(infra), "--bwlimit", "300"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=H.clean_env(), start_new_session=True)
     try:
@@ -292,7 +292,7 @@ def test_sigterm_cleans_up(infra, tmp_path):
     root = tmp_path / "term"
     publish(infra, site(infra, "t1"), str(root))
     before = live(root)
-    slow = subprocess.Popen(H.publish_cmd("publish", str(site(infra, "t2", big_mb=1)), str(root), "--bwlimit", "300"),
+    slow = subprocess.Popen(H.publish_cmd("publish", str(site(infra, "t2", big_mb=2)), str(root), "--bwlimit", "300"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=H.clean_env())
     deadline = time.time() + 20
     while time.time() < deadline and not any(d.startswith(".partial-") for d in os.listdir(root / "releases")):
