@@ -349,7 +349,7 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
             ok_start = is_han(start[0]) or start[0].isdigit() or start[0] in "（("
         else:
             ok_end = end[-1] not in _SENT_END_EN and (end[-1].isalnum() or end[-1] == ",")
-            prose_like = len(body.split()) >= 8 and "," in body or "." in body
+            prose_like = len(body.split()) >= 8 and ("," in body or "." in body)
             ok_start = start[0].islower()
         if ok_end and prose_like and ok_start:
             res.findings.append(Finding(
