@@ -26,13 +26,9 @@ HAN = "\u4e00-\u9fff"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    """A strict build of the real docs (to be replaced by conftest's built_site)."""
-    out = tmp_path_factory.mktemp("site")
-    proc = subprocess.run([str(ROOT / ".venv/bin/mkdocs"), "build", "-q", "-d", str(out)], cwd=ROOT,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return out
+def site(built_site) -> Path:
+    """The strict build of the real docs, made once per session."""
+    return built_site
 
 
 def _h3_ids(page: str) -> list[str]:
