@@ -205,18 +205,21 @@ def test_language_switch_lands_on_the_counterpart_and_back(desktop, server, kind
 @pytest.mark.parametrize("lang", LANGS)
 def test_pages_and_search_request_nothing_from_another_host(browser, server, lang: str) -> None:
     ctx = new_context(browser, server, DESKTOP)
+    own = server.url(lang_path("/search/search_index.json", lang))
+    wrong_index = []
     try:
         page = ctx.new_page()
+        log = ctx.kb_requests
         for kind, path in PAGE_TYPES:
+            seen = len(log.urls)
             visit(page, server, lang_path(path, lang), 404 if kind == "404" else 200)
             search(page, "三事分流" if lang == "zh" else "triage")
-        log = ctx.kb_requests
+            # the search index of the page's own language, never the other one
+            indexes = [u for u in log.urls[seen:] if u.endswith("search_index.json")]
+            if indexes != [own]:
+                wrong_index.append(f"{kind} {lang_path(path, lang)} fetched {indexes}, not {own}")
         assert not log.foreign(), "requests to other hosts:\n" + "\n".join(sorted(set(log.foreign())))
-        # the search index of the page's own language, and never the other one
-        own = server.url(lang_path("/search/search_index.json", lang))
-        other = server.url(lang_path("/search/search_index.json", "en" if lang == "zh" else "zh"))
-        assert own in log.urls, f"{own} never fetched; search index requests: {[u for u in log.urls if 'search_index' in u]}"
-        assert other not in log.urls, f"the {lang} pages fetched the other language's index {other}"
+        assert not wrong_index, "\n".join(wrong_index)
     finally:
         ctx.close()
 
@@ -385,3 +388,24 @@ def _check_rendering(page, url: str) -> None:
         }"""
     )
     assert not problems, f"{url}: {problems}"
+
+
+CJK_FAMILY = re.compile(r"WenQuanYi|文泉|Noto Sans CJK|Noto Serif CJK|Source Han|PingFang|Microsoft YaHei|Hiragino|Droid Sans Fallback", re.I)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chinese_text_is_drawn_with_a_cjk_font(desktop, server, lang: str) -> None:
+    """No tofu boxes: the fonts Chromium used for a Chinese heading are CJK fonts."""
+    path = lang_path("/course/handout/" if lang == "zh" else PAGES["policy"], lang)
+    visit(desktop, server, path)
+    cdp = desktop.context.new_cdp_session(desktop)
+    try:
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": ".md-content h1"})["nodeId"]
+        assert node, f"{path}: no h1"
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    finally:
+        cdp.detach()
+    assert any(CJK_FAMILY.search(f["familyName"]) for f in fonts), f"{path}: h1 drawn with {fonts}"
