@@ -6,7 +6,7 @@ no request to any other host, term tooltips, phones, accessibility (axe-core),
 the printable handout, and screenshots of every page type for a person to
 look at in ``test-artifacts/screenshots/``.
 
-One browser and one server for the whole module. To point the tests at a site
+One browser and one server for the whole session. To point the tests at a site
 built elsewhere (e.g. while the strict build is red), set KB_BROWSER_SITE to
 its directory.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import sync_playwright
 
 from browser_support import (
     DESKTOP,
@@ -34,7 +35,6 @@ from browser_support import (
     search,
 )
 
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -45,7 +45,7 @@ PAGES = dict(PAGE_TYPES)
 CONTENT_TYPES = [t for t, _ in PAGE_TYPES if t not in ("home", "404")]  # module, case, policy, playbook, glossary
 
 
-# --- fixtures: one site, one server, one browser --------------------------------
+# --- fixtures: one site, one server, one browser ----------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -57,52 +57,52 @@ def browser_site(request) -> Path:
 
 
 @pytest.fixture(scope="session")
-def server(browser_site: Path):
+def site_server(browser_site: Path):
     with SiteServer(browser_site) as srv:
         yield srv
 
 
 @pytest.fixture(scope="session")
-def browser():
-    pw = playwright_api.sync_playwright().start()
-    chromium = launch_chromium(pw)
+def chromium():
+    pw = sync_playwright().start()
+    browser = launch_chromium(pw)
     try:
-        yield chromium
+        yield browser
     finally:
-        chromium.close()
+        browser.close()
         pw.stop()
 
 
 @pytest.fixture(scope="module")
-def desktop(browser, server):
-    ctx = new_context(browser, server, DESKTOP)
+def desktop(chromium, site_server):
+    ctx = new_context(chromium, site_server, DESKTOP)
     page = ctx.new_page()
     yield page
     ctx.close()
 
 
 @pytest.fixture(scope="module")
-def phone(browser, server):
-    ctx = new_context(browser, server, PHONE, is_mobile=True, has_touch=True)
+def phone(chromium, site_server):
+    ctx = new_context(chromium, site_server, PHONE, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     yield page
     ctx.close()
 
 
 @pytest.fixture(scope="module")
-def search_pages(browser, server):
+def search_pages(chromium, site_server):
     """One page per language, left on the language's home for searching."""
-    ctx = new_context(browser, server, DESKTOP)
+    ctx = new_context(chromium, site_server, DESKTOP)
     pages = {}
     for lang in LANGS:
         pages[lang] = ctx.new_page()
-        pages[lang].goto(server.url(lang_path("/", lang)))
+        pages[lang].goto(site_server.url(lang_path("/", lang)))
     yield pages
     ctx.close()
 
 
-def visit(page, server, path: str, status: int = 200):
-    response = page.goto(server.url(path))
+def visit(page, site_server, path: str, status: int = 200):
+    response = page.goto(site_server.url(path))
     assert response is not None and response.status == status, f"{path}: HTTP {response and response.status}"
     return response
 
@@ -111,8 +111,8 @@ def visit(page, server, path: str, status: int = 200):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_server_answers_missing_pages_with_the_languages_404(server, lang: str) -> None:
-    url = server.url(lang_path("/no-such-page/", lang))
+def test_server_answers_missing_pages_with_the_languages_404(site_server, lang: str) -> None:
+    url = site_server.url(lang_path("/no-such-page/", lang))
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(url, timeout=10)
     body = err.value.read().decode("utf-8")
@@ -188,14 +188,14 @@ def _switch(page, to: str) -> None:
 
 
 @pytest.mark.parametrize("kind", CONTENT_TYPES)
-def test_language_switch_lands_on_the_counterpart_and_back(desktop, server, kind: str) -> None:
+def test_language_switch_lands_on_the_counterpart_and_back(desktop, site_server, kind: str) -> None:
     path = PAGES[kind]
-    visit(desktop, server, path)
+    visit(desktop, site_server, path)
     _switch(desktop, "en")
-    assert desktop.url == server.url("/en" + path)
+    assert desktop.url == site_server.url("/en" + path)
     assert desktop.locator("html").get_attribute("lang") == "en"
     _switch(desktop, "zh")
-    assert desktop.url == server.url(path)
+    assert desktop.url == site_server.url(path)
     assert desktop.locator("html").get_attribute("lang") == "zh"
 
 
@@ -203,16 +203,16 @@ def test_language_switch_lands_on_the_counterpart_and_back(desktop, server, kind
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_pages_and_search_request_nothing_from_another_host(browser, server, lang: str) -> None:
-    ctx = new_context(browser, server, DESKTOP)
-    own = server.url(lang_path("/search/search_index.json", lang))
+def test_pages_and_search_request_nothing_from_another_host(chromium, site_server, lang: str) -> None:
+    ctx = new_context(chromium, site_server, DESKTOP)
+    own = site_server.url(lang_path("/search/search_index.json", lang))
     wrong_index = []
     try:
         page = ctx.new_page()
         log = ctx.kb_requests
         for kind, path in PAGE_TYPES:
             seen = len(log.urls)
-            visit(page, server, lang_path(path, lang), 404 if kind == "404" else 200)
+            visit(page, site_server, lang_path(path, lang), 404 if kind == "404" else 200)
             search(page, "三事分流" if lang == "zh" else "triage")
             # the search index of the page's own language, never the other one
             indexes = [u for u in log.urls[seen:] if u.endswith("search_index.json")]
@@ -228,13 +228,13 @@ def test_pages_and_search_request_nothing_from_another_host(browser, server, lan
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_hovering_a_term_shows_its_definition(desktop, server, browser_site: Path, lang: str) -> None:
+def test_hovering_a_term_shows_its_definition(desktop, site_server, browser_site: Path, lang: str) -> None:
     path = lang_path(PAGES["module"], lang)
     source = (browser_site / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
     m = re.search(r'<abbr\b[^>]*\stitle="([^"]+)"', source.split('class="md-content"', 1)[-1])
     assert m, f"{path}: no term with a definition (<abbr title>) in the page"
     definition = htmllib.unescape(m.group(1))
-    visit(desktop, server, path)
+    visit(desktop, site_server, path)
     desktop.locator(".md-content abbr").first.hover()
     tip = desktop.locator(".md-tooltip2--active, .md-tooltip--active, [role=tooltip]:visible").first
     tip.wait_for(state="visible", timeout=5_000)
@@ -245,15 +245,15 @@ def test_hovering_a_term_shows_its_definition(desktop, server, browser_site: Pat
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_phone_layout(phone, server, lang: str) -> None:
+def test_phone_layout(phone, site_server, lang: str) -> None:
     # nothing scrolls sideways on any page type
     for kind, path in PAGE_TYPES:
-        visit(phone, server, lang_path(path, lang), 404 if kind == "404" else 200)
+        visit(phone, site_server, lang_path(path, lang), 404 if kind == "404" else 200)
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"{kind} {lang_path(path, lang)} scrolls sideways: {width}px"
 
     # the navigation opens from the menu button
-    visit(phone, server, lang_path(PAGES["module"], lang))
+    visit(phone, site_server, lang_path(PAGES["module"], lang))
     nav_link = phone.locator(".md-sidebar--primary .md-nav__link").filter(has_text=re.compile(r"术语表|Glossary")).first
     assert not nav_link.is_visible() or not _in_viewport(phone, nav_link)
     phone.locator('label.md-header__button[for="__drawer"]').click()
@@ -262,7 +262,7 @@ def test_phone_layout(phone, server, lang: str) -> None:
     assert nav_link.is_visible() and _in_viewport(phone, nav_link), "the navigation did not open"
 
     # a wide table (the case catalogue) scrolls inside its own box while the page does not
-    visit(phone, server, lang_path("/cases/", lang))
+    visit(phone, site_server, lang_path("/cases/", lang))
     scroller = phone.evaluate(
         """() => {
           for (const table of document.querySelectorAll('.md-content table')) {
@@ -299,9 +299,9 @@ def axe():
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", [t for t, _ in PAGE_TYPES])
-def test_no_serious_accessibility_violation(desktop, server, axe, kind: str, lang: str) -> None:
+def test_no_serious_accessibility_violation(desktop, site_server, axe, kind: str, lang: str) -> None:
     path = lang_path(PAGES[kind], lang)
-    visit(desktop, server, path, 404 if kind == "404" else 200)
+    visit(desktop, site_server, path, 404 if kind == "404" else 200)
     results = axe.run(desktop)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     report = [
@@ -319,12 +319,12 @@ MODULE_IDS = ["overview", "process-control", "process-efficiency", "production-f
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_printable_handout(browser, server, lang: str, tmp_path: Path) -> None:
-    ctx = new_context(browser, server, DESKTOP)
+def test_printable_handout(chromium, site_server, lang: str, tmp_path: Path) -> None:
+    ctx = new_context(chromium, site_server, DESKTOP)
     try:
         page = ctx.new_page()
         path = lang_path("/course/handout/", lang)
-        visit(page, server, path)
+        visit(page, site_server, path)
         page.emulate_media(media="print")
         # every module, in course order, with its heading visible; no navigation
         sections = page.evaluate(
@@ -354,12 +354,12 @@ SHOT_PAGES = PAGE_TYPES + [("handout", "/course/handout/"), ("collection", "/cas
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_screenshots_of_every_page_type(desktop, phone, server, lang: str) -> None:
+def test_screenshots_of_every_page_type(desktop, phone, site_server, lang: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for view, page in (("desktop", desktop), ("phone", phone)):
         for kind, path in SHOT_PAGES:
             url = lang_path(path, lang)
-            visit(page, server, url, 404 if kind == "404" else 200)
+            visit(page, site_server, url, 404 if kind == "404" else 200)
             page.evaluate("document.fonts.ready")
             _check_rendering(page, url)
             # the handout is every module on one page: its first screen is enough
@@ -394,10 +394,10 @@ CJK_FAMILY = re.compile(r"WenQuanYi|文泉|Noto Sans CJK|Noto Serif CJK|Source H
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_chinese_text_is_drawn_with_a_cjk_font(desktop, server, lang: str) -> None:
+def test_chinese_text_is_drawn_with_a_cjk_font(desktop, site_server, lang: str) -> None:
     """No tofu boxes: the fonts Chromium used for a Chinese heading are CJK fonts."""
     path = lang_path("/course/handout/" if lang == "zh" else PAGES["policy"], lang)
-    visit(desktop, server, path)
+    visit(desktop, site_server, path)
     cdp = desktop.context.new_cdp_session(desktop)
     try:
         cdp.send("DOM.enable")
