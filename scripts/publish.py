@@ -17,7 +17,7 @@ Sub-commands:
 TARGET is either a local directory (``/srv/kb``) or ``[user@]host:/abs/path``
 over SSH; a non-default SSH port goes into the target: ``user@host:2222:/abs/path``.
 SSH targets need a known_hosts file (``--known-hosts`` / ``KB_KNOWN_HOSTS``);
-host keys are always checked strictly.  See docs-dev/publishing.md.
+host keys are always checked strictly.  See scripts/deploy/README.md.
 """
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PUBLISH = REPO / "scripts" / "publish.py"
-NGINX_CONF = REPO / "deploy" / "nginx" / "kb-site.conf"
+NGINX_CONF = REPO / "scripts" / "deploy" / "nginx-kb-site.conf"
 
 SBIN = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]
 
@@ -181,7 +181,7 @@ http {{
 
 
 class NginxServer:
-    """A real nginx on 127.0.0.1:<port> using deploy/nginx/kb-site.conf for ROOT."""
+    """A real nginx on 127.0.0.1:<port> using scripts/deploy/nginx-kb-site.conf for ROOT."""
 
     def __init__(self, base: Path, root: Path) -> None:
         self.dir = base / "nginx"

@@ -23,7 +23,7 @@ import publish_helpers as H  # noqa: E402
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="publish tests need Linux (sshd, nginx)")
 
-# exit codes (must match scripts/publish.py and docs-dev/publishing.md)
+# exit codes (must match scripts/publish.py and scripts/deploy/README.md)
 OK, USAGE, SITE, UNREACHABLE, PERMISSION, HOSTKEY, DISK_FULL, VERIFY, LOCK_HELD, LOCK_STALE, NO_RELEASE = (
     0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 
