@@ -157,7 +157,9 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
     Entries under ``<lang>/`` go to ``<lang>/search/search_index.json`` with
     locations relative to that language's root; the rest is the default
     language's index. Each index gets the lunr language of its own pages, so
-    an English index is stemmed on both sides (index and query).
+    the English index has no stemmer: Material adds a trailing wildcard to
+    every query term and lunr skips the stemmer for wildcard terms, so with a
+    stemmed index "triage" (query) would never meet "triag" (index).
     """
     others = list(other_langs)
     buckets: dict[str, list[dict]] = {"zh": []}
@@ -179,7 +181,7 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
         cfg = dict(base_cfg)
         cfg["lang"] = [code]
         if code == "en":
-            cfg["pipeline"] = ["stemmer", "stopWordFilter", "trimmer"]
+            cfg["pipeline"] = ["stopWordFilter", "trimmer"]
         path = "search/search_index.json" if code == "zh" else f"{code}/search/search_index.json"
         out.append((code, path, {"config": cfg, "docs": docs}))
     return out
@@ -212,7 +214,7 @@ def join_base(base: str, lang: str) -> str:
     default language's index, and result links would lose ``en/``.
     """
     if base.startswith("/"):  # error pages use absolute URLs
-        return base.rstrip("/") + f"/{lang}"
+        return base.rstrip("/") + f"/{lang}/"
     base = base.rstrip("/")
     if base in ("", "."):
         return f"{lang}/"
