@@ -41,7 +41,7 @@ _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINK_DEST = re.compile(r"\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
 _HTML_HREF = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["']""")
-_IGNORE_LINE = re.compile(r"<!--\s*kb-ignore\s+([A-Za-z0-9_, ]+?)\s*-->\s*$")
+_IGNORE_LINE = re.compile(r"<!--\s*kb-ignore\s+([A-Za-z0-9_, ]+?)\s*-->")
 _IGNORE_FILE = re.compile(r"<!--\s*kb-ignore-file\s+([A-Za-z0-9_, ]+?)\s*-->")
 
 
@@ -119,6 +119,7 @@ class Doc:
     paragraphs: list[Paragraph] = field(default_factory=list)
     extra_ids: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)  # masked lines, same length as lines
+    _ignores: tuple[set[str], dict[int, set[str]]] | None = field(default=None, repr=False)
 
     @property
     def lang(self) -> str:
@@ -139,18 +140,25 @@ class Doc:
     def meta_line(self, key: str) -> int:
         return self.meta_lines.get(key, 1)
 
+    def ignore_map(self) -> tuple[set[str], dict[int, set[str]]]:
+        """Rule codes switched off for the whole page (``<!-- kb-ignore-file CODE -->``
+        anywhere) and per line (``<!-- kb-ignore CODE -->`` on that line, 1-based)."""
+        if self._ignores is None:
+            whole: set[str] = set()
+            per_line: dict[int, set[str]] = {}
+            if "kb-ignore" in self.text:
+                for m in _IGNORE_FILE.finditer(self.text):
+                    whole.update(m.group(1).replace(",", " ").split())
+                for i, line in enumerate(self.lines, 1):
+                    for m in _IGNORE_LINE.finditer(line):
+                        per_line.setdefault(i, set()).update(m.group(1).replace(",", " ").split())
+            self._ignores = (whole, per_line)
+        return self._ignores
+
     def ignores(self, code: str, line: int) -> bool:
-        """Whether ``<!-- kb-ignore CODE -->`` ends ``line`` (1-based) or
-        ``<!-- kb-ignore-file CODE -->`` occurs anywhere in the page."""
-        for m in _IGNORE_FILE.finditer(self.text):
-            if code in m.group(1).replace(",", " ").split():
-                return True
-        lines = self.lines
-        if 1 <= line <= len(lines):
-            m = _IGNORE_LINE.search(lines[line - 1])
-            if m and code in m.group(1).replace(",", " ").split():
-                return True
-        return False
+        """Whether rule ``code`` is switched off at ``line`` (1-based)."""
+        whole, per_line = self.ignore_map()
+        return code in whole or code in per_line.get(line, ())
 
 
 @lru_cache(maxsize=1)

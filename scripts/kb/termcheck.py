@@ -66,8 +66,6 @@ _ENTITY = re.compile(r"&#?\w+;")
 _ADMON_TITLE = re.compile(r"^(\s*(?:[!?]{3}\+?|===\+?)\s+[^\"\n]*?)(\"[^\"\n]*\")")
 _DQ_PAIR = re.compile(r"\"([^\"\n]*)\"")
 _SQ_PAIR = re.compile(rf"'([^'\n]*[{HAN}][^'\n]*)'")
-_IGNORE = re.compile(r"<!--\s*kb-ignore\s+([A-Z0-9, ]+?)\s*-->")
-_IGNORE_FILE = re.compile(r"<!--\s*kb-ignore-file\s+([A-Z0-9, ]+?)\s*-->")
 _FM_VALUE = re.compile(r"^(\s*(?:-\s+)?(?:[A-Za-z_][\w-]*\s*:(?:\s+|$))?)(.*)$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|>|\||<|#|[!?=]{3}|:\s)")
 _SENT_END_ZH = set("。！？…；：”’」』》）)】!?;:*_`>]|")
@@ -96,20 +94,6 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)  # replacements within a line
     joins: list[int] = field(default_factory=list)  # TYP003: join line N with N+1
-
-
-def ignored_codes(doc: Doc) -> tuple[set[str], dict[int, set[str]]]:
-    """Codes switched off for the file, and per line (1-based)."""
-    whole: set[str] = set()
-    per_line: dict[int, set[str]] = {}
-    if "kb-ignore" not in doc.text:
-        return whole, per_line
-    for m in _IGNORE_FILE.finditer(doc.text):
-        whole.update(re.split(r"[,\s]+", m.group(1).strip()))
-    for i, line in enumerate(doc.lines, 1):
-        for m in _IGNORE.finditer(line):
-            per_line.setdefault(i, set()).update(re.split(r"[,\s]+", m.group(1).strip()))
-    return whole, per_line
 
 
 def _blank(s: str) -> str:
@@ -483,7 +467,7 @@ def check_doc(doc: Doc, tb: TermBase, counterpart: Doc | None = None) -> Result:
     rule_typ003(doc, res)
     rule_typ004(doc, res, lang)
     rule_dup001(doc, res)
-    whole, per_line = ignored_codes(doc)
+    whole, per_line = doc.ignore_map()
     if whole or per_line:
         keep = lambda code, line: code not in whole and code not in per_line.get(line, ())  # noqa: E731
         res.findings = [f for f in res.findings if keep(f.code, f.line)]
