@@ -1,0 +1,84 @@
+"""The benchmark against stock Material + i18n (issue 9): its quick mode prints
+the one table with every row and a ratio in every row, and its synthetic corpus
+stays out of docs/."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from kb import translations  # noqa: E402
+from kb.synth import generate_corpus  # noqa: E402
+
+ROWS = [
+    "build wall time",
+    "build time per page pair",
+    "build peak memory",
+    "first-search download zh, raw",
+    "first-search download zh, gzip",
+    "first-search download en, raw",
+    "first-search download en, gzip",
+    "source checkers vs",
+    "checkers per page pair vs",
+    "time to first search results zh",
+    "time to first search results en",
+    "held-out recall@10 zh",
+    "held-out recall@10 en",
+]
+HEADER = "| metric | N | ours | stock / competitor | ours/stock | target | met |"
+
+
+def _synthetic_files(d: Path) -> list[Path]:
+    return [p for p in d.rglob("synth-*")] if d.exists() else []
+
+
+def test_quick_benchmark_prints_the_table_with_every_row_and_ratio() -> None:
+    before = set(_synthetic_files(ROOT / "docs")) | set(_synthetic_files(ROOT / "site"))
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/bench.py"), "--quick"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = proc.stdout
+    assert HEADER in out, out
+    lines = [line for line in out.splitlines() if line.startswith("| ")]
+    for name in ROWS:
+        row = [line for line in lines if line.startswith(f"| {name}") and "| 20 |" in line]
+        assert row, f"no row '{name}' at N=20 in:\n{out}"
+        cells = [c.strip() for c in row[0].strip("|").split("|")]
+        assert len(cells) == 7, row[0]
+        assert re.fullmatch(r"\d+\.\d{3}", cells[4]), f"no ratio ours/stock in: {row[0]}"
+    assert re.search(r"^Benchmark \d{4}-\d\d-\d\d .* on \d+ cores", out, re.M), out
+    # the synthetic corpus never enters docs/ or the published site
+    after = set(_synthetic_files(ROOT / "docs")) | set(_synthetic_files(ROOT / "site"))
+    assert after == before == set()
+
+
+def test_corpus_is_refused_inside_docs(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="docs/"):
+        generate_corpus(ROOT / "docs" / "bench-corpus", 2, 1)
+    assert not (ROOT / "docs" / "bench-corpus").exists()
+
+
+def test_corpus_pairs_are_sized_tracked_and_link_clean(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    m = generate_corpus(docs, 10, seed=3)
+    assert len(m.pages) == 10 and m.queries
+    for page in m.pages:
+        zh = (docs / page.base).read_text(encoding="utf-8")
+        en = (docs / page.base.replace(".md", ".en.md")).read_text(encoding="utf-8")
+        body = translations.body_of(zh)
+        assert 1300 <= len(re.findall(r"[\u4e00-\u9fff]", body)) <= 2000, page.base
+        assert 700 <= len(translations.body_of(en).split()) <= 1100, page.base
+        assert f'translated_from: "{translations.fingerprint(body)}"' in en
+        assert "{#" in zh and "](" in zh
+    # the cross-reference checker finds nothing in the synthetic pages
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/check_xrefs.py"), "--docs", str(docs)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "synth-" not in proc.stdout, proc.stdout
