@@ -107,13 +107,11 @@ def ours_config(tmp: Path, docs: Path, nav_modules: list[str]) -> Path:
     return cfg
 
 
-# Proposed changes to mkdocs.yml, measured with --proposed (not applied to the site):
-# mkdocs-static-i18n's reconfigure_search de-duplicates the combined search index
-# with a filter of every default-language entry against every other entry
-# (reconfigure.py: reconfigure_search_duplicates), quadratic in the number of
-# pages; our per-language split (kb.build_support.split_search_index) and the
-# rule that every page has both languages make it unnecessary.
-PROPOSED = {"i18n": {"reconfigure_search": False}}
+# Proposed changes to mkdocs.yml, measured with --proposed before they are
+# applied. None pending: the last one (i18n reconfigure_search: false — the
+# plugin's quadratic cross-language de-duplication, made unnecessary by our
+# per-language index) was measured here and is now in mkdocs.yml.
+PROPOSED: dict[str, dict] = {}
 
 
 def proposed_config(tmp: Path, docs: Path, nav_modules: list[str]) -> Path:
@@ -526,7 +524,7 @@ def measure(n: int, seed: int, args) -> SizeResult:
         if stock.returncode != 0:
             raise SystemExit(f"stock build failed:\n{stock.output[-3000:]}")
         proposed = None
-        if args.proposed:
+        if args.proposed and PROPOSED:
             proposed = build(proposed_config(tmp, docs, manifest.nav_modules), tmp / "site-proposed")
             log(f"N={n}: ours with the proposed config {proposed.seconds:.1f} s, {proposed.rss_mb or 0:.0f} MB, "
                 f"exit {proposed.returncode}")
