@@ -97,7 +97,7 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return build_support.rebase_for_lang(output, _page_lang(page))
+    return build_support.adjust_config(output, _page_lang(page))
 
 
 def _alternates(config: MkDocsConfig) -> list[dict]:
@@ -115,11 +115,13 @@ def on_pre_template(template: Any, template_name: str, config: MkDocsConfig) -> 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     lang = _lang(config)
-    if template_name != "404.html" or lang == "zh":
+    if template_name != "404.html":
         return output
+    if lang == "zh":
+        return build_support.adjust_config(output, lang)
     # The nested build of another language would overwrite /404.html: keep its
     # page for <lang>/404.html (written in on_post_build) and write nothing here.
-    _state[f"404.{lang}"] = build_support.rebase_for_lang(output, lang)
+    _state[f"404.{lang}"] = build_support.adjust_config(output, lang)
     return ""
 
 

@@ -128,6 +128,36 @@ def _clean(text: str) -> str:
     return text.replace(ZWSP, "").strip()
 
 
+def _chinese_pages_using(term: str) -> set[str]:
+    """Site paths of the Chinese pages (glossary aside) whose source uses ``term``."""
+    from kb.mdparse import page_url
+
+    found = set()
+    for path in (ROOT / "docs").rglob("*.md"):
+        rel = path.relative_to(ROOT / "docs").as_posix()
+        if rel.endswith(".en.md") or rel == "glossary.md":
+            continue
+        if term in path.read_text(encoding="utf-8"):
+            found.add("/" + page_url(rel))
+    return found
+
+
+def _term_list() -> list[str]:
+    from kb import terms
+
+    return [t.zh for t in terms.load().terms]
+
+
+@pytest.mark.parametrize("term", _term_list())
+def test_searching_each_term_finds_a_page_that_uses_it(search_pages, term: str) -> None:
+    using = _chinese_pages_using(term)
+    if not using:
+        pytest.skip(f"no Chinese page uses {term} (only the glossary)")
+    search_pages["zh"].bring_to_front()
+    paths = [r["path"] for r in search(search_pages["zh"], term)][:10]
+    assert using & set(paths), f"{term}: none of {sorted(using)[:5]} in the first results {paths}"
+
+
 @pytest.mark.parametrize(
     "lang,query,expect",
     [(lang, q["query"], q["expect"]) for lang in LANGS for q in QUERIES[lang]],

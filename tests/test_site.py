@@ -213,3 +213,14 @@ def test_build_script_leaves_nothing_half_built(tmp_path: Path) -> None:
     assert (site / "index.html").read_text(encoding="utf-8") == "previous good site"
     assert not (site / ".kb-build.json").exists()
     assert not list(tmp_path.glob(".site-staging-*"))
+
+
+def test_search_worker_wrapper_is_served_beside_materials(built_site: Path) -> None:
+    for rel in ["index.html", "en/course/overview/index.html", "404.html", "en/404.html"]:
+        html = (built_site / rel).read_text(encoding="utf-8")
+        cfg = json.loads(re.search(r'id="__config" type="application/json">(.*?)</script>', html, re.S).group(1))
+        folder, _, name = cfg["search"].rpartition("/")
+        assert name.startswith("kb-search.js?material=search."), (rel, cfg["search"])
+        material = name.split("material=", 1)[1]
+        workers = built_site / "assets/javascripts/workers"
+        assert (workers / "kb-search.js").exists() and (workers / material).exists(), material

@@ -221,6 +221,29 @@ def join_base(base: str, lang: str) -> str:
     return f"{base}/{lang}/"
 
 
+SEARCH_WORKER = "kb-search.js"  # docs/assets/javascripts/workers/, beside Material's
+
+
+def wrap_search_worker(html: str) -> str:
+    """Point Material at our worker wrapper, which loads Material's own worker
+    (named in ``?material=``) and ranks exact-phrase matches first."""
+
+    def repl(m: re.Match) -> str:
+        cfg = json.loads(m.group(2))
+        url = cfg.get("search") or ""
+        folder, _, name = url.rpartition("/")
+        if name and name != SEARCH_WORKER and not name.startswith(SEARCH_WORKER):
+            cfg["search"] = f"{folder}/{SEARCH_WORKER}?material={name}" if folder else f"{SEARCH_WORKER}?material={name}"
+        return m.group(1) + json.dumps(cfg, ensure_ascii=False) + m.group(3)
+
+    return _CONFIG_SCRIPT.sub(repl, html, count=1)
+
+
+def adjust_config(html: str, lang: str) -> str:
+    """Material's ``__config`` for a page of ``lang``: its language root, our worker."""
+    return wrap_search_worker(rebase_for_lang(html, lang))
+
+
 def rebase_for_lang(html: str, lang: str) -> str:
     """Rebase a page of a non-default language on that language's root."""
     m = _CONFIG_SCRIPT.search(html)
