@@ -107,62 +107,13 @@ def _en_keys(text: str) -> set[str]:
     return keys
 
 
-_WORD = re.compile(r"[\"“”]?([0-9A-Za-z][\w'’-]*)")
-
-
-def _word_variants(word: str) -> set[str]:
-    w = word.lower().replace("’", "'")
-    out = {w, w + "s", w + "es"}
-    if w.endswith("s"):
-        out.add(w[:-1])
-    return out
-
-
-class EnMatcher:
-    """Finds many English renderings in a text, like ``regex.finditer``.
-
-    The alternation of every rendering is tried only where a word starts
-    that begins some rendering (a dict lookup), instead of at every
-    character: on an 800-word page that is a few dozen attempts, not
-    thousands. Matches are the compiled regex's own ``re.Match`` objects.
-    """
-
-    def __init__(self, texts: list[str]):
-        ordered = sorted(set(texts), key=lambda t: (-len(en_key(t)), t))
-        self.pattern = (re.compile(_BEFORE + "(?:" + "|".join(_en_body(t) for t in ordered) + ")" + _AFTER, re.I)
-                        if ordered else re.compile(r"(?!)"))
-        self.firsts: set[str] = set()
-        for t in ordered:
-            first = _WORD.search("".join(c for c in t if c not in _QUOTES))
-            if first:
-                self.firsts |= _word_variants(first.group(1))
-
-    def finditer(self, text: str):
-        end = 0
-        for w in _WORD.finditer(text):
-            if w.start() < end or w.group(1).lower().replace("’", "'") not in self.firsts:
-                continue
-            m = self.pattern.match(text, w.start())
-            if m:
-                end = m.end()
-                yield m
-
-    def search(self, text: str):
-        return next(self.finditer(text), None)
-
-    def sub(self, repl, text: str) -> str:
-        out, pos = [], 0
-        for m in self.finditer(text):
-            out.append(text[pos: m.start()])
-            out.append(repl(m))
-            pos = m.end()
-        out.append(text[pos:])
-        return "".join(out)
-
-
-def _en_alternation(texts: list[str]) -> EnMatcher:
-    """One matcher for many renderings (boundaries factored out of the alternation)."""
-    return EnMatcher(texts)
+def _en_alternation(texts: list[str]) -> re.Pattern:
+    """One regex for many renderings: boundaries factored out of the
+    alternation (30x faster than one lookbehind per alternative)."""
+    ordered = sorted(set(texts), key=lambda t: (-len(en_key(t)), t))
+    if not ordered:
+        return re.compile(r"(?!)")
+    return re.compile(_BEFORE + "(?:" + "|".join(_en_body(t) for t in ordered) + ")" + _AFTER, re.I)
 
 
 @dataclass
