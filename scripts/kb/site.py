@@ -56,6 +56,27 @@ def _save_cache(path: Path, entries: dict[str, tuple[str, Doc]]) -> None:
         pass  # a read-only checkout still checks, only slower
 
 
+PARALLEL_FROM = 300  # pages: below this, starting worker processes costs more than it saves
+
+
+def _parse_item(item: tuple[str, bytes]) -> Doc:
+    return _parse_bytes(*item)
+
+
+def _parse_all(items: list[tuple[str, bytes]]) -> list[Doc]:
+    """Parse pages, on every core when there are many (a cold start on a big site)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        return [_parse_bytes(rel, data) for rel, data in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_parse_item, items, chunksize=max(16, len(items) // (workers * 4))))
+    except (OSError, RuntimeError):  # no process support here: parse in this one
+        return [_parse_bytes(rel, data) for rel, data in items]
+
+
 def _parse_bytes(rel: str, data: bytes) -> Doc:
     try:
         text = data.decode("utf-8")
@@ -81,6 +102,7 @@ class Site:
         cache_file = _cache_path(docs_dir)
         old = _load_cache(cache_file) if cache else {}
         new: dict[str, tuple[str, Doc]] = {}
+        misses: list[tuple[str, bytes, str]] = []
         for path in sorted(docs_dir.rglob("*")):
             if not path.is_file():
                 continue
@@ -91,9 +113,14 @@ class Site:
             data = path.read_bytes()
             digest = hashlib.sha1(data).hexdigest()
             hit = old.get(rel)
-            doc = hit[1] if hit and hit[0] == digest else _parse_bytes(rel, data)
+            if hit and hit[0] == digest:
+                new[rel] = hit
+            else:
+                misses.append((rel, data, digest))
+        for (rel, _, digest), doc in zip(misses, _parse_all([(r, d) for r, d, _ in misses])):
             new[rel] = (digest, doc)
-            site.docs[rel] = doc
+        for rel in sorted(new):
+            site.docs[rel] = new[rel][1]
         changed = new.keys() != old.keys() or any(old[k][0] != v[0] for k, v in new.items())
         if cache and changed:
             _save_cache(cache_file, new)
