@@ -322,3 +322,36 @@ def test_invalid_front_matter_fails_the_strict_build(tmp_path):
     assert proc.returncode != 0
     assert ("cases/lz-longpanyuan-136.md:1:1: KB101 field 'list': expected one of mca-2018-100, local; "
             "got 'mca-2019'") in proc.stdout + proc.stderr
+
+
+def _schema_cases():
+    from kb.mdparse import read_doc
+
+    root = Path(__file__).resolve().parents[1]
+    out = []
+    for base in (root / "docs", root / "tests/fixtures/collections"):
+        for path in sorted(base.rglob("*.md")):
+            doc = read_doc(base, path)
+            coll = kbc.collection_of(doc.rel_path)
+            if coll and not doc.meta_error:
+                out.append(pytest.param(coll, doc.meta, id=f"{base.name}/{doc.rel_path}"))
+    # impossible and malformed dates: fastjsonschema's plain "date" format is a regex
+    good = next(p.values[1] for p in out if p.values[0] == "policies")
+    for bad in ["2020-02-30", "2020-13-01", "20200101", "2020-1-1"]:
+        out.append(pytest.param("policies", {**good, "date": bad}, id=f"date-{bad}"))
+    return out
+
+
+@pytest.mark.parametrize("collection,meta", _schema_cases())
+def test_fast_schema_check_agrees_with_jsonschema(collection, meta):
+    """The fast path may only say "valid" where jsonschema finds nothing."""
+    import fastjsonschema
+
+    norm = kbc._normalise(dict(meta))
+    full = list(kbc._validator(collection).iter_errors(norm))
+    try:
+        kbc._fast_validator(collection)(norm)
+        fast_ok = True
+    except fastjsonschema.JsonSchemaException:
+        fast_ok = False
+    assert fast_ok == (not full), [e.message for e in full]

@@ -86,6 +86,38 @@ def _validator(collection: str) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+def _is_date(value: str) -> bool:
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(collection: str) -> Callable[[Any], Any]:
+    """The same schema compiled to Python code by fastjsonschema: a quick yes
+    for a valid page (almost every page); jsonschema then explains a no in
+    full. The schemas use only keywords both implement, and "date" is checked
+    as a real calendar date on both sides (tests/test_collections.py holds
+    them to the same verdicts)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(load_schema(collection), formats={"date": _is_date})
+
+
+def schema_errors(collection: str, meta: Any) -> list:
+    """jsonschema errors of ``meta`` (already normalised), sorted by field."""
+    import fastjsonschema
+
+    try:
+        _fast_validator(collection)(meta)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    return sorted(_validator(collection).iter_errors(meta), key=lambda e: list(map(str, e.absolute_path)))
+
+
 def sync_schemas(check: bool = False, schemas_dir: Path = SCHEMAS) -> list[Path]:
     """Write each vocabulary's values into ``$defs/<vocabulary>/enum`` of every
     schema that has such a ``$defs`` entry. Returns the files that were (or,
@@ -269,7 +301,7 @@ def validate_meta(rel_path: str, meta: Mapping[str, Any],
     pos = position or (lambda p: (1, 1))
     meta = _normalise(dict(meta))
     findings: list[Finding] = []
-    for err in sorted(_validator(coll).iter_errors(meta), key=lambda e: list(map(str, e.absolute_path))):
+    for err in schema_errors(coll, meta):
         code, msg, path = _message(err)
         if code == "KB103":
             for fname, text in msg:  # type: ignore[misc]
