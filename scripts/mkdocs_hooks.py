@@ -56,6 +56,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_pre_build(config: MkDocsConfig) -> None:
+    i18n = config.plugins.get("i18n")
+    if not (i18n is not None and getattr(i18n, "building", False)):
+        # a new build (also each rebuild of `mkdocs serve`): forget removed pages
+        _state["build"] = BuildState()
+
+
 def _record(page: Page) -> PageRecord:
     return _state["build"].pages[_page_lang(page)][build_support.base_of(page.file.src_uri)]
 
