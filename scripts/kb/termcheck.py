@@ -50,6 +50,7 @@ RULES: dict[str, tuple[bool, str]] = {
     "TYP003": (True, "line break between two Chinese characters inside a paragraph"),
     "TYP004": (False, "sentence split by a blank line (paragraph ends mid-sentence)"),
     "DUP001": (False, "paragraph repeated within a page"),
+    "DUP002": (False, "sentences of another paragraph repeated inside a paragraph (text pasted into the wrong place)"),
 }
 FIXABLE = {code for code, (fix, _) in RULES.items() if fix}
 
@@ -368,6 +369,44 @@ def rule_dup001(doc: Doc, res: Result) -> None:
             seen[key] = p.line
 
 
+_TBS_SPAN = re.compile(r"<span\s+class=[\"']kb-tbs[\"'][^>]*>.*?</span>", re.S)
+_SENTENCE_ZH = re.compile(r"[^。！？!?\n]+[。！？!?]")
+DUP002_MIN = 20  # characters (punctuation and spaces not counted) for a sentence to count
+
+
+def rule_dup002(doc: Doc, res: Result) -> None:
+    """A paragraph that carries two or more long sentences found word for
+    word in another paragraph of the page: typically the second half of one
+    paragraph pasted into another (the source's 行动学习 paragraph). One shared
+    sentence alone (a quotation repeated in a self-check answer) is not
+    reported; a whole repeated paragraph is DUP001's."""
+    if doc.lang != "zh":
+        return
+    first_line: dict[str, int] = {}  # sentence -> line of the first paragraph holding it
+    wholes: set[str] = set()
+    for p in doc.paragraphs:
+        text = _TBS_SPAN.sub("", p.text)
+        whole = _WS.sub("", text).translate(_NORM_DUP)
+        if whole in wholes:  # a repeated paragraph is DUP001's
+            continue
+        wholes.add(whole)
+        earlier = []
+        for m in _SENTENCE_ZH.finditer(text):
+            key = _WS.sub("", m.group(0)).translate(_NORM_DUP)
+            if len(key) < DUP002_MIN or key == whole:
+                continue
+            if key in first_line and first_line[key] < p.line:
+                earlier.append(first_line[key])
+            else:
+                first_line.setdefault(key, p.line)
+        if len(earlier) >= 2:
+            col = len(doc.lines[p.line - 1]) - len(doc.lines[p.line - 1].lstrip()) + 1
+            res.findings.append(Finding(
+                doc.rel_path, p.line, col, "DUP002",
+                f"{len(earlier)} sentences of this paragraph also stand in the paragraph at line "
+                f"{', '.join(map(str, sorted(set(earlier))))}: part of another paragraph pasted here?"))
+
+
 # ---------------------------------------------------------------- TRM002/TRM003
 def _section_index(doc: Doc, line: int) -> int:
     k = -1
@@ -467,6 +506,7 @@ def check_doc(doc: Doc, tb: TermBase, counterpart: Doc | None = None) -> Result:
     rule_typ003(doc, res)
     rule_typ004(doc, res, lang)
     rule_dup001(doc, res)
+    rule_dup002(doc, res)
     whole, per_line = doc.ignore_map()
     if whole or per_line:
         keep = lambda code, line: code not in whole and code not in per_line.get(line, ())  # noqa: E731
