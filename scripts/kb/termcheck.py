@@ -50,6 +50,7 @@ RULES: dict[str, tuple[bool, str]] = {
     "TYP003": (True, "line break between two Chinese characters inside a paragraph"),
     "TYP004": (False, "sentence split by a blank line (paragraph ends mid-sentence)"),
     "DUP001": (False, "paragraph repeated within a page"),
+    "CAP001": (False, "photo caption (▲ ▶ …) mixed into the body text"),
     "DUP002": (False, "sentences of another paragraph repeated inside a paragraph (text pasted into the wrong place)"),
 }
 FIXABLE = {code for code, (fix, _) in RULES.items() if fix}
@@ -369,6 +370,21 @@ def rule_dup001(doc: Doc, res: Result) -> None:
             seen[key] = p.line
 
 
+_PHOTO_MARKS = set("▲▶►▼◀△▷")  # not ■, which marks a byline
+
+
+def rule_cap001(doc: Doc, res: Result) -> None:
+    """A paragraph that starts with a caption mark (▲ ▶ …): a photo caption
+    that a scrape mixed into the body. Captions belong to their figure."""
+    for p in doc.paragraphs:
+        line = doc.lines[p.line - 1]
+        stripped = line.lstrip()
+        if stripped[:1] in _PHOTO_MARKS:
+            res.findings.append(Finding(doc.rel_path, p.line, len(line) - len(stripped) + 1, "CAP001",
+                                        "photo caption mixed into the body text: move it to its figure "
+                                        "or to a caption note"))
+
+
 _TBS_SPAN = re.compile(r"<span\s+class=[\"']kb-tbs[\"'][^>]*>.*?</span>", re.S)
 _SENTENCE_ZH = re.compile(r"[^。！？!?\n]+[。！？!?]")
 DUP002_MIN = 20  # characters (punctuation and spaces not counted) for a sentence to count
@@ -507,6 +523,7 @@ def check_doc(doc: Doc, tb: TermBase, counterpart: Doc | None = None) -> Result:
     rule_typ004(doc, res, lang)
     rule_dup001(doc, res)
     rule_dup002(doc, res)
+    rule_cap001(doc, res)
     whole, per_line = doc.ignore_map()
     if whole or per_line:
         keep = lambda code, line: code not in whole and code not in per_line.get(line, ())  # noqa: E731
