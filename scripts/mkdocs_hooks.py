@@ -32,11 +32,10 @@ _state: dict[str, Any] = {"build": BuildState()}
 
 
 def _lang(config: MkDocsConfig) -> str:
-    return str(config.theme.get("language") or "zh")
-
-
-def _page_lang(page: Page) -> str:
-    return str(getattr(page.file, "locale", None) or "zh")
+    """The language being built (a page without a translation is built from
+    the Chinese file into the other language's site: it counts as that language)."""
+    i18n = config.plugins.get("i18n")
+    return str(getattr(i18n, "current_language", None) or config.theme.get("language") or "zh")
 
 
 @event_priority(100)  # before the search plugin loads its jieba dictionaries
@@ -63,12 +62,12 @@ def on_pre_build(config: MkDocsConfig) -> None:
         _state["build"] = BuildState()
 
 
-def _record(page: Page) -> PageRecord:
-    return _state["build"].pages[_page_lang(page)][build_support.base_of(page.file.src_uri)]
+def _record(page: Page, config: MkDocsConfig) -> PageRecord:
+    return _state["build"].pages[_lang(config)][build_support.base_of(page.file.src_uri)]
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    lang = _page_lang(page)
+    lang = _lang(config)
     rec = PageRecord(
         src_uri=page.file.src_uri,
         base=build_support.base_of(page.file.src_uri),
@@ -85,9 +84,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    rec = _record(page)
+    rec = _record(page, config)
     rec.html = build_support.apply_html_transforms(html, rec, _state["terms"])
     return rec.html
+
+
+def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    # every page of this language has been read: checks that need the whole site
+    for finding in build_support.validate_site(_state["build"], _lang(config)):
+        log.warning(finding.text())
+    return env
 
 
 @event_priority(-50)  # after mkdocs-static-i18n has set its alternates
@@ -99,12 +105,12 @@ def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: Naviga
         target = alternates.get(alt.get("lang"))
         if target is not None:
             alt["link"] = target.url or "./"
-    page.content = build_support.apply_late(page.content or "", _record(page), _state["build"])
+    page.content = build_support.apply_late(page.content or "", _record(page, config), _state["build"])
     return context
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return build_support.adjust_config(output, _page_lang(page))
+    return build_support.adjust_config(output, _lang(config))
 
 
 def _alternates(config: MkDocsConfig) -> list[dict]:

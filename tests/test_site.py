@@ -173,8 +173,16 @@ def _copy_docs(tmp_path: Path) -> Path:
          r"about\.md.*no-such-anchor"),
         (lambda d: (d / "about.md").write_text("---\ntitle: [unclosed\n---\n# x\n", encoding="utf-8"),
          r"about\.md"),
+        (lambda d: (d / "policies/lz-key-task-list.en.md").unlink(),
+         r"policies/lz-key-task-list\.md:1:1: XRF020"),
+        (lambda d: (d / "playbooks/lead-goose.md").write_text(
+            (d / "playbooks/lead-goose.md").read_text(encoding="utf-8").replace("related:", "related:\n  cases: [no-such-case]", 1)
+            if "  cases:" not in (d / "playbooks/lead-goose.md").read_text(encoding="utf-8") else
+            (d / "playbooks/lead-goose.md").read_text(encoding="utf-8").replace("  cases: [", "  cases: [no-such-case, ", 1),
+            encoding="utf-8"),
+         r"playbooks/lead-goose\.md:1:1: XRF010 related\.cases: no case with ID 'no-such-case'"),
     ],
-    ids=["broken-link", "broken-anchor", "broken-front-matter"],
+    ids=["broken-link", "broken-anchor", "broken-front-matter", "missing-translation", "unknown-related-id"],
 )
 def test_bad_input_fails_the_strict_build_naming_the_file(tmp_path: Path, damage, expect) -> None:
     docs = _copy_docs(tmp_path)

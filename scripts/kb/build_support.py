@@ -79,6 +79,23 @@ def post_build(fn):
     return fn
 
 
+# Once every page of a language is read: f(state, lang) -> findings (fail the
+# strict build like VALIDATORS), for checks that need the whole site.
+SITE_VALIDATORS: list[Callable[[BuildState, str], list[Finding]]] = []
+
+
+def site_validator(fn):
+    SITE_VALIDATORS.append(fn)
+    return fn
+
+
+def validate_site(state: BuildState, lang: str) -> list[Finding]:
+    out: list[Finding] = []
+    for fn in SITE_VALIDATORS:
+        out.extend(fn(state, lang))
+    return out
+
+
 def validator(fn):
     VALIDATORS.append(fn)
     return fn

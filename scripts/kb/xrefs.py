@@ -107,6 +107,26 @@ def _walk_nav(node: yaml.Node, out: list[NavEntry]) -> None:
             _walk_nav(value, out)
 
 
+def related_problems(related: object, bases: set[str]) -> list[str]:
+    """What is wrong with a page's ``related:`` front matter (XRF010), given the
+    language-neutral paths of every page; shared by the checker and the build."""
+    if not isinstance(related, dict):
+        return ["'related' must be a mapping of lists"]
+    out = []
+    for key, ids in related.items():
+        if ids is None:
+            continue
+        for ident in ids if isinstance(ids, list) else [ids]:
+            if key in COLLECTIONS:
+                base = f"{key}/{ident}.md"
+                if base not in bases:
+                    out.append(f"related.{key}: no {COLLECTIONS[key]} with ID '{ident}' (docs/{base})")
+            elif key == "modules":
+                if posixpath.normpath(str(ident)) not in bases:
+                    out.append(f"related.modules: no page '{ident}' in docs/")
+    return out
+
+
 def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list[Finding]]:
     entries, _lines, findings = load_single_language_lines(path, display)
     return entries, findings
@@ -279,26 +299,8 @@ class Checker:
             line = doc.meta_line("related")
             if related is None:
                 continue
-            if not isinstance(related, dict):
-                self.add(doc, rel, line, 1, "XRF010", "'related' must be a mapping of lists")
-                continue
-            for key, ids in related.items():
-                if ids is None:
-                    continue
-                if not isinstance(ids, list):
-                    ids = [ids]
-                for ident in ids:
-                    if key in COLLECTIONS:
-                        base = f"{key}/{ident}.md"
-                        if base not in bases:
-                            self.add(doc, rel, line, 1, "XRF010",
-                                     f"related.{key}: no {COLLECTIONS[key]} with ID '{ident}' "
-                                     f"(docs/{base})")
-                    elif key == "modules":
-                        p = posixpath.normpath(str(ident))
-                        if p not in bases:
-                            self.add(doc, rel, line, 1, "XRF010",
-                                     f"related.modules: no page '{ident}' in docs/")
+            for message in related_problems(related, bases):
+                self.add(doc, rel, line, 1, "XRF010", message)
         # id: unique per language, equal to the stem in collections
         seen: dict[tuple[str, str], str] = {}
         for rel, doc in sorted(site.docs.items()):
