@@ -61,11 +61,13 @@ BAD = {
     "dup001/bad.md": ["dup001/bad.md:11:1: DUP001"],
     "dup002/bad.md": ["dup002/bad.md:9:1: DUP002"],
     "cap001/bad.md": ["cap001/bad.md:9:1: CAP001"],
+    "sty001/bad.md": ["sty001/bad.md:11:1: STY001"],
+    "sty001/bad.en.md": ["sty001/bad.en.md:11:1: STY001"],
     "trm003/bad.en.md": ["trm003/bad.en.md:2:8: TRM003", "trm003/bad.en.md:7:85: TRM003"],
 }
 
 GOOD = ["trm001/good.md", "typ001/good.md", "typ001en/good.en.md", "typ002/good.md", "typ003/good.md",
-        "typ004/good.md", "dup001/good.md", "dup002/good.md", "cap001/good.md", "untouched/code.md"]
+        "typ004/good.md", "dup001/good.md", "dup002/good.md", "cap001/good.md", "sty001/good.md", "sty001/good.en.md", "sty001/index.md", "untouched/code.md"]
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -149,7 +151,7 @@ def test_exit_2_on_bad_usage_and_unreadable_inputs(tmp_path):
 
 def test_help_documents_every_rule_code():
     out = run("--help").stdout
-    for code in ("TRM001", "TRM002", "TRM003", "TYP001", "TYP002", "TYP003", "TYP004", "DUP001", "DUP002", "CAP001"):
+    for code in ("TRM001", "TRM002", "TRM003", "TYP001", "TYP002", "TYP003", "TYP004", "DUP001", "DUP002", "CAP001", "STY001"):
         assert code in out
     assert "kb-ignore-file" in out
 
@@ -207,7 +209,7 @@ def test_fix_on_the_raw_source_article(tmp_path):
     # sentences split by page breaks (e.g. 组 / 织优势)
     left = locations(proc.stdout.replace("fixed ", "FIXED "))
     p = str(copy)
-    assert left == [f"{p}:9:1: CAP001", f"{p}:11:1: CAP001", f"{p}:17:107: TYP004", f"{p}:23:17: TYP004", f"{p}:33:250: TYP004",
+    assert left == [f"{p}:1:1: STY001", f"{p}:9:1: CAP001", f"{p}:11:1: CAP001", f"{p}:17:107: TYP004", f"{p}:23:17: TYP004", f"{p}:33:250: TYP004",
                     f"{p}:41:260: TYP004", f"{p}:51:142: TYP004", f"{p}:60:51: TYP004", f"{p}:62:1: CAP001", f"{p}:68:1: DUP002", f"{p}:70:1: DUP001",
                     f"{p}:72:89: TYP004"]
     assert "split by a page break and a caption?" in proc.stdout  # 示 / ▶caption / 范

@@ -90,6 +90,7 @@ def test_imported_pages_are_built_with_script_as_text(imported, prefix):
     assert "<em>星号</em>" not in a and "&#42;星号&#42;" in a  # Markdown in cells is not interpreted
     if prefix:
         assert '<span class="kb-tbs">To be supplied: English translation pending.</span>' in a
+        assert "Translation pending" in a and 'href="../../../cases/sl-test-community-a/"' in a
     else:
         assert '<span class="kb-tbs">待补充：原文未载明</span>' in (
             site / "cases" / "sl-test-xlsx-second" / "index.html").read_text(encoding="utf-8")
@@ -182,3 +183,13 @@ def test_help_documents_columns_and_codes():
     for word in ("编号", "社区", "街道", "城区", "城市", "省区", "工作法", "名单", "年份", "主题", "来源",
                  "KB123", "KB124", "KB125", "--update"):
         assert word in out
+
+
+def test_imported_english_pages_are_pending_not_errors(imported):
+    """The checker warns (XRF042) about pending translations but passes them."""
+    docs, _ = imported
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_xrefs.py"), "--docs", str(docs)],
+                          cwd=ROOT, capture_output=True, text=True)
+    pending = [l for l in proc.stdout.splitlines() if " XRF042 " in l]
+    assert len(pending) == len(NEW), proc.stdout
+    assert proc.returncode == 0, proc.stdout

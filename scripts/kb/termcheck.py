@@ -50,6 +50,7 @@ RULES: dict[str, tuple[bool, str]] = {
     "TYP003": (True, "line break between two Chinese characters inside a paragraph"),
     "TYP004": (False, "sentence split by a blank line (paragraph ends mid-sentence)"),
     "DUP001": (False, "paragraph repeated within a page"),
+    "STY001": (False, "content page does not end with its sources section (## 资料来源 {#sources} / ## Sources {#sources})"),
     "CAP001": (False, "photo caption (▲ ▶ …) mixed into the body text"),
     "DUP002": (False, "sentences of another paragraph repeated inside a paragraph (text pasted into the wrong place)"),
 }
@@ -385,6 +386,25 @@ def rule_cap001(doc: Doc, res: Result) -> None:
                                         "or to a caption note"))
 
 
+_GENERATED = re.compile(r"^<!--\s*kb:[a-z-]+\s*-->\s*$", re.M)
+
+
+def rule_sty001(doc: Doc, res: Result) -> None:
+    """Every content page ends with its sources: the last second-level heading
+    has the anchor ``sources``. Index pages (``index.md``) and generated pages
+    (with a ``<!-- kb:… -->`` placeholder) are not content pages."""
+    name = doc.rel_path.rsplit("/", 1)[-1]
+    if name in ("index.md", "index.en.md") or _GENERATED.search(doc.text) or doc.meta_error:
+        return
+    h2 = [h for h in doc.headings if h.level == 2]
+    if h2 and h2[-1].anchor == "sources":
+        return
+    line = h2[-1].line if h2 else doc.body_line
+    title = "## 资料来源 {#sources}" if doc.lang == "zh" else "## Sources {#sources}"
+    res.findings.append(Finding(doc.rel_path, line, 1, "STY001",
+                                f"the page does not end with its sources: add a last section “{title}”"))
+
+
 _TBS_SPAN = re.compile(r"<span\s+class=[\"']kb-tbs[\"'][^>]*>.*?</span>", re.S)
 _SENTENCE_ZH = re.compile(r"[^。！？!?\n]+[。！？!?]")
 DUP002_MIN = 20  # characters (punctuation and spaces not counted) for a sentence to count
@@ -524,6 +544,7 @@ def check_doc(doc: Doc, tb: TermBase, counterpart: Doc | None = None) -> Result:
     rule_dup001(doc, res)
     rule_dup002(doc, res)
     rule_cap001(doc, res)
+    rule_sty001(doc, res)
     whole, per_line = doc.ignore_map()
     if whole or per_line:
         keep = lambda code, line: code not in whole and code not in per_line.get(line, ())  # noqa: E731

@@ -139,6 +139,12 @@ NOTICE = (
     '<a href="{href}">Read the Chinese original</a>.</p></div>\n'
 )
 
+PENDING_NOTICE = (
+    '<div class="admonition info kb-stale"><p class="admonition-title">Translation pending</p>'
+    "<p>This page has not been translated into English yet. "
+    '<a href="{href}">Read the Chinese original</a>.</p></div>\n'
+)
+
 
 def stale_notice(rec: PageRecord, state: BuildState) -> str | None:
     """The notice for an English page whose Chinese original moved on, else None."""
@@ -147,6 +153,8 @@ def stale_notice(rec: PageRecord, state: BuildState) -> str | None:
     zh = state.pages.get("zh", {}).get(rec.base)
     if zh is None:
         return None  # an English-only page
+    if rec.meta.get("untranslated") is True:
+        return PENDING_NOTICE.format(href=_html.escape(relative_url(rec.url, zh.url), quote=True))
     if recorded(rec.meta) == fingerprint(zh.markdown):
         return None
     return NOTICE.format(href=_html.escape(relative_url(rec.url, zh.url), quote=True))

@@ -40,6 +40,7 @@ RULES: dict[str, str] = {
     "XRF031": "translation pair links to different targets",
     "XRF040": "stale translation: the Chinese page changed since 'translated_from' was recorded",
     "XRF041": "untracked translation: English page without 'translated_from'",
+    "XRF042": "translation pending: English page marked 'untranslated: true' (a warning; the page shows a notice)",
     "XRF050": "page is in no navigation and linked from nowhere",
     "XRF051": "navigation entry to a missing page",
     "KB001": "malformed front matter (from the parsing core)",
@@ -405,6 +406,11 @@ class Checker:
 
     def check_fingerprint(self, zh: Doc, en: Doc) -> None:
         rec = translations.recorded(en.meta)
+        if en.meta.get("untranslated") is True:
+            self.add(en, en.rel_path, en.meta_line("untranslated"), 1, "XRF042",
+                     "translation pending ('untranslated: true'): translate the page, remove the field, then run "
+                     f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'", severity="warning")
+            return
         if rec is None:
             self.add(en, en.rel_path, 1, 1, "XRF041",
                      "no 'translated_from' fingerprint: after review run "
