@@ -168,6 +168,10 @@ def expand_markdown(markdown: str, src_uri: str, lang: str, tb: TermBase) -> str
     return PLACEHOLDER.sub(repl, markdown)
 
 
+NUMBERS_FIELD = "numbers"  # an indexed, never displayed field of the English index
+_GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
+
+
 def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list[tuple[str, str, dict]]:
     """Split the combined index of mkdocs-static-i18n into one index per language.
 
@@ -199,6 +203,12 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
         cfg["lang"] = [code]
         if code == "en":
             cfg["pipeline"] = ["stopWordFilter", "trimmer"]
+            # English pages group thousands ("3,449"); a reader may type 3449
+            cfg["fields"] = {**cfg.get("fields", {}), NUMBERS_FIELD: {"boost": 1.0}}
+            for e in docs:
+                plain = {m.replace(",", "") for m in _GROUPED.findall(e.get("text", "") + " " + e.get("title", ""))}
+                if plain:
+                    e[NUMBERS_FIELD] = " ".join(sorted(plain))
         path = "search/search_index.json" if code == "zh" else f"{code}/search/search_index.json"
         out.append((code, path, {"config": cfg, "docs": docs}))
     return out
