@@ -150,7 +150,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     index = site_dir / "search" / "search_index.json"
     data = json.loads(index.read_text(encoding="utf-8"))
-    for code, path, part in build_support.split_search_index(data, ["en"]):
+    others = [lang.locale for lang in i18n.config.languages if not lang.default] if i18n is not None else []
+    for code, path, part in build_support.split_search_index(data, others):
         out = site_dir / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
