@@ -346,15 +346,21 @@ def _guard(context) -> None:
     context.route("**/*", route)
 
 
+def _guarded_page(browser):
+    """A fresh context (loopback only) and page that records every response."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    _guard(context)
+    page = context.new_page()
+    resps: list = []
+    _collect(page, resps)
+    return context, page, resps
+
+
 def material_search(browser, base_url: str, queries: list[dict], timeout_s: float) -> BrowserResult:
     res = BrowserResult()
     for lang in ("zh", "en"):
         qs = [q for q in queries if q["lang"] == lang]
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        _guard(context)
-        page = context.new_page()
-        resps: list = []
-        _collect(page, resps)
+        context, page, resps = _guarded_page(browser)
         url = base_url + _open_page(lang)
         t0 = time.perf_counter()
         main = page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
@@ -418,11 +424,7 @@ def pagefind_search(browser, base_url: str, queries: list[dict], timeout_s: floa
     res = BrowserResult()
     for lang in ("zh", "en"):
         qs = [q for q in queries if q["lang"] == lang]
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        _guard(context)
-        page = context.new_page()
-        resps: list = []
-        _collect(page, resps)
+        context, page, resps = _guarded_page(browser)
         t0 = time.perf_counter()
         page.goto(base_url + _open_page(lang), wait_until="commit", timeout=timeout_s * 1000)
         page.wait_for_selector(".md-search__input", state="attached", timeout=timeout_s * 1000)
