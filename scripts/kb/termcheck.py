@@ -346,20 +346,29 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
 
 
 # ---------------------------------------------------------------- DUP001
-_NORM_DUP = str.maketrans(_FULL)
 
 
 _WS = re.compile(r"\s+")
 _HALF = re.compile(r"[,;:?!.()]")
 
 
+def _dup_key(text: str) -> str:
+    """What two paragraphs or sentences are compared by: no white space,
+    half-width punctuation as full-width (a regex, not ``str.translate``,
+    which looks up every character of non-ASCII text in a dict)."""
+    key = _WS.sub("", text)
+    return _HALF.sub(_to_full, key) if _HALF.search(key) else key
+
+
+def _to_full(m: re.Match) -> str:
+    return _FULL[m.group(0)]
+
+
 def rule_dup001(doc: Doc, res: Result) -> None:
     seen: dict[str, int] = {}
     zh = doc.lang == "zh"
     for p in doc.paragraphs:
-        key = _WS.sub("", p.text)
-        if zh and _HALF.search(key):
-            key = key.translate(_NORM_DUP)
+        key = _dup_key(p.text) if zh else _WS.sub("", p.text)
         if len(key) < 20:
             continue
         if key in seen:
@@ -422,13 +431,13 @@ def rule_dup002(doc: Doc, res: Result) -> None:
     wholes: set[str] = set()
     for p in doc.paragraphs:
         text = _TBS_SPAN.sub("", p.text)
-        whole = _WS.sub("", text).translate(_NORM_DUP)
+        whole = _dup_key(text)
         if whole in wholes:  # a repeated paragraph is DUP001's
             continue
         wholes.add(whole)
         earlier = []
         for m in _SENTENCE_ZH.finditer(text):
-            key = _WS.sub("", m.group(0)).translate(_NORM_DUP)
+            key = _dup_key(m.group(0))
             if len(key) < DUP002_MIN or key == whole:
                 continue
             if key in first_line and first_line[key] < p.line:
@@ -456,20 +465,19 @@ def _section_index(doc: Doc, line: int) -> int:
 
 def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
     rx = tb.zh_regex()
+    text = "\n".join(zh.prose[zh.body_line - 1:])  # one pass over the page (no term spans lines)
     first: dict[str, int] = {}
-    for i in range(zh.body_line - 1, len(zh.prose)):
-        text = zh.prose[i]
-        if not _HAN1.search(text):
-            continue
-        for m in rx.finditer(text):
-            first.setdefault(m.group(0), i + 1)
+    for m in rx.finditer(text):
+        if m.group(0) not in first:
+            first[m.group(0)] = m.start()
+    first = {w: zh.body_line + text.count("\n", 0, pos) for w, pos in first.items()}
     if not first:
         return
     en_text = "\n".join(en.prose[en.body_line - 1:])
     # both sides longest match first: 四联双报到 <-> Four Links and Dual Reporting
     present = set()
-    for m in tb.en_regex().finditer(en_text):
-        t = tb.term_of_en_match(m)
+    for a, b in tb.en_spans(en_text):
+        t = tb.term_of_en(en_text[a:b])
         if t is not None:
             present |= tb.en_contains(t)
     for zh_word, zh_line in sorted(first.items(), key=lambda kv: kv[1]):
@@ -490,23 +498,22 @@ def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
 
 
 def rule_trm003(doc: Doc, tb: TermBase, lines, res: Result) -> None:
-    rx = tb.wrong_en_regex()
     text = "\n".join(t for _, t, _ in lines)  # one pass over the page
     starts = []
     pos = 0
     for _, t, _ in lines:
         starts.append(pos)
         pos += len(t) + 1
-    for m in rx.finditer(text):
-        hit = tb.wrong_en_of(m)
+    for a, b in tb.wrong_en_spans(text):
+        hit = tb.wrong_en_of(text[a:b])
         if hit is None:
             continue
         wrong, term = hit
-        i = bisect.bisect_right(starts, m.start()) - 1
-        ln, col = lines[i][0], m.start() - starts[i] + 1
+        i = bisect.bisect_right(starts, a) - 1
+        ln, col = lines[i][0], a - starts[i] + 1
         note = f" ({term.note})" if term.note else ""
         res.findings.append(Finding(doc.rel_path, ln, col, "TRM003",
-                                    f"“{m.group(0)}” is not the term base rendering: use “{term.en}” for "
+                                    f"“{text[a:b]}” is not the term base rendering: use “{term.en}” for "
                                     f"{term.zh}{note}"))
 
 
