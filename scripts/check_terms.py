@@ -52,21 +52,22 @@ def _read(path: Path, display: str, rel: str) -> Doc:
     return parse(rel, text)
 
 
-def collect(paths: list[str]) -> list[tuple[Doc, str, Path, Doc | None]]:
-    """(doc, display path, file, Chinese counterpart of an English page)."""
-    items: list[tuple[Doc, str, Path, Doc | None]] = []
+def collect(paths: list[str], task=None) -> list[tuple[Doc, str, Path, Doc | None, termcheck.Result | None]]:
+    """(doc, display path, file, Chinese counterpart of an English page, the
+    rules' result when ``task`` ran it with the parse of a directory)."""
+    items = []
     for arg in paths or [None]:
         root = Path(arg) if arg else DOCS
         if not root.exists():
             raise Unreadable(f"{arg}: no such file or directory")
         if root.is_dir():
-            site = Site.load(root)
+            site = Site.load(root, tasks=[task] if task else ())
             for rel, doc in sorted(site.docs.items()):
                 if doc.meta_error is not None and doc.meta_error.code == "KB002":
                     raise Unreadable(f"{os.path.join(arg or os.path.relpath(DOCS), rel)}: not valid UTF-8")
                 display = os.path.join(arg, rel) if arg else os.path.relpath(root / rel)
                 zh = site.docs.get(base_path(rel)) if doc.lang != "zh" else None
-                items.append((doc, display, root / rel, zh))
+                items.append((doc, display, root / rel, zh, site.result("terms", rel)))
         else:
             rel = root.name
             doc = _read(root, arg, rel)
@@ -75,7 +76,7 @@ def collect(paths: list[str]) -> list[tuple[Doc, str, Path, Doc | None]]:
                 zh_path = root.with_name(base_path(rel))
                 if zh_path.is_file():
                     zh = _read(zh_path, str(zh_path), zh_path.name)
-            items.append((doc, arg, root, zh))
+            items.append((doc, arg, root, zh, None))
     return items
 
 
@@ -98,15 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"check_terms.py: error: {exc}", file=sys.stderr)
         return 2
     try:
-        items = collect(args.paths)
+        items = collect(args.paths, termcheck.page_task(tb, Path(args.terms)))
     except Unreadable as exc:
         print(f"check_terms.py: error: {exc}", file=sys.stderr)
         return 2
 
     findings = []
     fixed_total = 0
-    for doc, display, path, zh in items:
-        res = termcheck.check_doc(doc, tb, zh)
+    for doc, display, path, zh, cached in items:
+        res = cached or termcheck.check_doc(doc, tb, zh)
         if args.fix:
             for _ in range(4):  # a fix may reveal another one (e.g. after a join)
                 if not res.edits and not res.joins:

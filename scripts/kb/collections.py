@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 import yaml
-from jsonschema import Draft202012Validator
 
 from .build_support import BuildState, PageRecord, late_generator, late_transform, post_build, validator
 from .findings import Finding
@@ -80,7 +79,11 @@ def load_schema(collection: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _validator(collection: str) -> Draft202012Validator:
+def _validator(collection: str) -> Any:  # a jsonschema Draft202012Validator
+    # imported here: jsonschema takes 50 ms to import and is needed only to
+    # explain a page that fastjsonschema has rejected
+    from jsonschema import Draft202012Validator
+
     schema = load_schema(collection)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)

@@ -161,12 +161,26 @@ class Doc:
         return code in whole or code in per_line.get(line, ())
 
 
+def _inline_where_needed(state: Any) -> None:
+    """markdown-it's core "inline" rule, for the inline blocks that can hold
+    what a Doc keeps (links, images, inline HTML: all start with '[' or '<'
+    after any '!'). The others keep no children: most Chinese paragraphs have
+    no markup at all, and inline parsing is half of markdown-it's time."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if "[" in token.content or "<" in token.content:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     # Python-Markdown's admonitions and details indent their bodies by four
     # spaces; for our purposes those are prose, not indented code.
     md.disable("code")
+    md.core.ruler.at("inline", _inline_where_needed)
     return md
 
 
@@ -244,11 +258,15 @@ def _unique(anchor: str, seen: set[str]) -> str:
 def mask_prose(lines: list[str]) -> list[str]:
     """Blank inline code, URLs, HTML tags and link destinations in each line."""
     out = []
-    for line in lines:
-        line = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), line)
-        line = _LINK_DEST.sub(lambda m: "](" + _blank(m.group(1)) + m.group(0)[2 + len(m.group(1)):], line)
-        line = _HTML_TAG.sub(lambda m: _blank(m.group(0)), line)
-        line = _URL.sub(lambda m: _blank(m.group(0)), line)
+    for line in lines:  # each regex only where its first character occurs (most lines: none)
+        if "`" in line:
+            line = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), line)
+        if "](" in line:
+            line = _LINK_DEST.sub(lambda m: "](" + _blank(m.group(1)) + m.group(0)[2 + len(m.group(1)):], line)
+        if "<" in line:
+            line = _HTML_TAG.sub(lambda m: _blank(m.group(0)), line)
+        if ":" in line or "www." in line:
+            line = _URL.sub(lambda m: _blank(m.group(0)), line)
         out.append(line)
     return out
 

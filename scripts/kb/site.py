@@ -17,6 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from . import mdparse
 from .mdparse import Doc, Link, base_path, doc_lang, lang_path, parse
@@ -30,13 +31,49 @@ def _code_version() -> str:
     return h.hexdigest()[:16]
 
 
+def source_digest(*parts: Path | str | bytes) -> str:
+    """A short digest of files (by content) and strings: a task's ``version``."""
+    h = hashlib.sha1()
+    for part in parts:
+        if isinstance(part, Path):
+            try:
+                h.update(part.read_bytes())
+            except OSError:
+                h.update(b"<missing>")
+        else:
+            h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """Per-page work done where the page is parsed and cached with it.
+
+    ``fn(page, chinese)`` gets the parsed page and, for an English page, its
+    Chinese counterpart (None for a Chinese page or when there is none). Its
+    result must pickle. ``version`` is everything the result depends on apart
+    from the page(s): the digest of the rule code and of the data it reads,
+    so that an edited term base or rule re-runs the task on every page.
+    On a cold start the tasks run in the worker processes that parse.
+    """
+
+    name: str
+    version: str
+    fn: Callable[[Doc, Doc | None], Any]
+
+
 def _cache_path(docs_dir: Path) -> Path:
     """Beside the docs folder, like .ruff_cache: <parent>/.cache/kb/parsed-<name>.pickle."""
     docs_dir = docs_dir.resolve()
     return docs_dir.parent / ".cache" / "kb" / f"parsed-{docs_dir.name}.pickle"
 
 
-def _load_cache(path: Path) -> dict[str, tuple[str, Doc]]:
+# rel path -> (digest of the file, Doc, {task name: (task key, result)})
+Entry = tuple[str, Doc, dict[str, tuple[str, Any]]]
+
+
+def _load_cache(path: Path) -> dict[str, Entry]:
     try:
         with path.open("rb") as fh:
             version, entries = pickle.load(fh)
@@ -45,7 +82,7 @@ def _load_cache(path: Path) -> dict[str, tuple[str, Doc]]:
         return {}
 
 
-def _save_cache(path: Path, entries: dict[str, tuple[str, Doc]]) -> None:
+def _save_cache(path: Path, entries: dict[str, Entry]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parsed-")
@@ -56,25 +93,48 @@ def _save_cache(path: Path, entries: dict[str, tuple[str, Doc]]) -> None:
         pass  # a read-only checkout still checks, only slower
 
 
-PARALLEL_FROM = 300  # pages: below this, starting worker processes costs more than it saves
+# Below this many pages to parse, starting worker processes costs more than
+# it saves (measured on 2 cores: forking is cheap, the docs come back pickled).
+PARALLEL_FROM = 120
+
+# The tasks of the running load, for forked workers (they inherit it; a
+# closure over a term base does not pickle, and need not).
+_TASKS: tuple[PageTask, ...] = ()
 
 
-def _parse_item(item: tuple[str, bytes]) -> Doc:
-    return _parse_bytes(*item)
+def _task_key(task: PageTask, zh_digest: str | None) -> str:
+    return task.version + (":" + zh_digest if zh_digest else "")
 
 
-def _parse_all(items: list[tuple[str, bytes]]) -> list[Doc]:
-    """Parse pages, on every core when there are many (a cold start on a big site)."""
+def _work(unit: list[tuple[str, bytes | None, Doc | None, list[str]]]) -> list[tuple[Doc, dict[str, Any]]]:
+    """Parse the pages of one base (Chinese first) and run their missing tasks."""
+    tasks = {t.name: t for t in _TASKS}
+    out: list[tuple[Doc, dict[str, Any]]] = []
+    zh_doc: Doc | None = None
+    for rel, data, doc, names in unit:
+        if doc is None:
+            doc = _parse_bytes(rel, data or b"")
+        if doc_lang(rel) == mdparse.DEFAULT_LANG:
+            zh_doc = doc
+        counterpart = zh_doc if doc_lang(rel) != mdparse.DEFAULT_LANG else None
+        out.append((doc, {n: tasks[n].fn(doc, counterpart) for n in names}))
+    return out
+
+
+def _run_units(units: list[list], pages: int) -> list[list[tuple[Doc, dict[str, Any]]]]:
+    """Run work units, on every core when there are many pages (a cold start on a big site)."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(items) < PARALLEL_FROM or workers < 2:
-        return [_parse_bytes(rel, data) for rel, data in items]
+    import multiprocessing
+
+    if pages < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_work(u) for u in units]
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_parse_item, items, chunksize=max(16, len(items) // (workers * 4))))
-    except (OSError, RuntimeError):  # no process support here: parse in this one
-        return [_parse_bytes(rel, data) for rel, data in items]
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return list(pool.map(_work, units, chunksize=max(4, len(units) // (workers * 8))))
+    except (OSError, RuntimeError):  # no process support here: do it in this one
+        return [_work(u) for u in units]
 
 
 def _parse_bytes(rel: str, data: bytes) -> Doc:
@@ -92,39 +152,83 @@ class Site:
     docs_dir: Path
     docs: dict[str, Doc] = field(default_factory=dict)  # rel path -> Doc
     files: set[str] = field(default_factory=set)  # every file (posix, relative)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)  # task name -> rel path -> result
 
     @classmethod
-    def load(cls, docs_dir: Path, cache: bool | None = None) -> "Site":
+    def load(cls, docs_dir: Path, cache: bool | None = None, tasks: Iterable[PageTask] = ()) -> "Site":
+        """Read every file once; parse the pages and run ``tasks`` on them,
+        from the cache where a page (and, for an English page, its Chinese
+        page) has not changed since the last run."""
+        global _TASKS
         docs_dir = Path(docs_dir)
-        site = cls(docs_dir)
+        tasks = tuple(tasks)
+        site = cls(docs_dir, results={t.name: {} for t in tasks})
         if cache is None:
             cache = not os.environ.get("KB_NO_CACHE")
         cache_file = _cache_path(docs_dir)
         old = _load_cache(cache_file) if cache else {}
-        new: dict[str, tuple[str, Doc]] = {}
-        misses: list[tuple[str, bytes, str]] = []
+        data: dict[str, bytes] = {}
+        digests: dict[str, str] = {}
         for path in sorted(docs_dir.rglob("*")):
             if not path.is_file():
                 continue
             rel = path.relative_to(docs_dir).as_posix()
             site.files.add(rel)
-            if not rel.endswith(".md"):
-                continue
-            data = path.read_bytes()
-            digest = hashlib.sha1(data).hexdigest()
-            hit = old.get(rel)
-            if hit and hit[0] == digest:
-                new[rel] = hit
-            else:
-                misses.append((rel, data, digest))
-        for (rel, _, digest), doc in zip(misses, _parse_all([(r, d) for r, d, _ in misses])):
-            new[rel] = (digest, doc)
+            if rel.endswith(".md"):
+                data[rel] = path.read_bytes()
+                digests[rel] = hashlib.sha1(data[rel]).hexdigest()
+
+        new: dict[str, Entry] = {}
+        by_base: dict[str, list[str]] = {}
+        for rel in data:
+            by_base.setdefault(base_path(rel), []).append(rel)
+        units, pending = [], 0
+        for base, rels in by_base.items():
+            rels.sort(key=lambda r: doc_lang(r) != mdparse.DEFAULT_LANG)  # Chinese first
+            zh_digest = digests.get(base) if base in data else None
+            unit, work = [], False
+            for rel in rels:
+                hit = old.get(rel)
+                doc = hit[1] if hit and hit[0] == digests[rel] else None
+                done = dict(hit[2]) if doc is not None else {}
+                missing = []
+                for t in tasks:
+                    key = _task_key(t, zh_digest if doc_lang(rel) != mdparse.DEFAULT_LANG else None)
+                    if done.get(t.name, ("",))[0] != key:
+                        missing.append(t.name)
+                new[rel] = (digests[rel], doc, done)  # type: ignore[arg-type]
+                work = work or doc is None or bool(missing)
+                unit.append((rel, None if doc is not None else data[rel], doc, missing))
+            if work:
+                # a Chinese page is always passed on: an English page's tasks need it
+                units.append(unit)
+                pending += len(unit)
+        _TASKS = tasks
+        try:
+            computed = _run_units(units, pending)
+        finally:
+            _TASKS = ()
+        for unit, results in zip(units, computed):
+            for (rel, _, _, names), (doc, res) in zip(unit, results):
+                digest, _, done = new[rel]
+                zh = base_path(rel)
+                zh_digest = digests.get(zh) if doc_lang(rel) != mdparse.DEFAULT_LANG and zh in data else None
+                for t in tasks:
+                    if t.name in res:
+                        done[t.name] = (_task_key(t, zh_digest), res[t.name])
+                new[rel] = (digest, doc, done)
         for rel in sorted(new):
-            site.docs[rel] = new[rel][1]
-        changed = new.keys() != old.keys() or any(old[k][0] != v[0] for k, v in new.items())
-        if cache and changed:
+            _, doc, done = new[rel]
+            site.docs[rel] = doc
+            for t in tasks:
+                site.results[t.name][rel] = done[t.name][1]
+        if cache and (units or new.keys() != old.keys()):
             _save_cache(cache_file, new)
         return site
+
+    def result(self, task: str, rel: str, default: Any = None) -> Any:
+        """What ``task`` gave for page ``rel`` (when the load ran it)."""
+        return self.results.get(task, {}).get(rel, default)
 
     def bases(self) -> set[str]:
         return {d.base for d in self.docs.values()}

@@ -37,8 +37,12 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from pathlib import Path
+
+from . import terms as _terms
 from .findings import Finding
 from .mdparse import Doc
+from .site import PageTask, source_digest
 from .terms import TermBase
 
 RULES: dict[str, tuple[bool, str]] = {
@@ -559,6 +563,14 @@ def check_doc(doc: Doc, tb: TermBase, counterpart: Doc | None = None) -> Result:
         res.edits = [e for e in res.edits if keep(e.code, e.line)]
         res.joins = [j for j in res.joins if keep("TYP003", j)]
     return res
+
+
+def page_task(tb: TermBase, terms_file: Path) -> PageTask:
+    """The rules as a per-page task (kb.site): cached with each parsed page,
+    re-run when the page, its Chinese page, the term base or the rules change."""
+    version = source_digest(Path(terms_file), Path(__file__), Path(_terms.__file__))
+    tb.prepare()
+    return PageTask("terms", version, lambda doc, zh: check_doc(doc, tb, zh))
 
 
 def apply_fixes(text: str, res: Result) -> tuple[str, int]:

@@ -237,6 +237,15 @@ class TermBase:
                                                       for k in _en_keys(w)})
         return table.get(en_key(text))
 
+    def prepare(self) -> "TermBase":
+        """Compile every matcher the checker uses now (before worker processes
+        fork: they inherit them instead of compiling their own)."""
+        self.zh_regex(), self.wrong_zh_regex(), self.wrong_zh_map(), self.by_zh("")
+        self.en_spans(""), self.wrong_en_spans(""), self.term_of_en(""), self.wrong_en_of("")
+        if self.terms:
+            self.en_contains(self.terms[0])
+        return self
+
     def jieba_words(self) -> list[str]:
         """Every Chinese term and its parts: the jieba user dictionary's words."""
         words = set()
@@ -254,7 +263,9 @@ class TermBase:
         return "".join(f"{w} 100000 n\n" for w in self.jieba_words())
 
 
-def _line_of(node, index: int) -> int:
+def _line_of(node, index: int) -> int | str:
+    if node is None:
+        return "?"  # not composed (no error so far)
     try:
         return node.value[index].start_mark.line + 1
     except (AttributeError, IndexError):
@@ -269,17 +280,27 @@ def _section(root, key: str):
     return None
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
 def load(path: Path = TERMS_FILE) -> TermBase:
-    """Read and validate the term base; every problem is listed in the error."""
+    """Read and validate the term base; every problem is listed in the error,
+    with its line (the YAML node tree is composed only then)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
+        data = yaml.load(text, Loader=_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TermBaseError(f"{path}: cannot read the term base: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
         raise TermBaseError(f"{path}: expected a mapping with a 'terms' list")
+    try:
+        return _validated(path, data, None)
+    except TermBaseError:
+        return _validated(path, yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER))
+
+
+def _validated(path: Path, data: dict, root) -> TermBase:
     terms_node = _section(root, "terms")
     errors: list[str] = []
     terms: list[Term] = []

@@ -23,7 +23,8 @@ import yaml
 
 from .findings import Finding
 from .mdparse import LANGS, DEFAULT_LANG, Doc, Link, base_path, doc_lang, lang_path, parse
-from .site import Site
+from .paths import DATA, SCHEMAS
+from .site import PageTask, Site, source_digest
 from . import translations
 
 RULES: dict[str, str] = {
@@ -416,7 +417,7 @@ class Checker:
                      "no 'translated_from' fingerprint: after review run "
                      f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'")
             return
-        fp = translations.fingerprint(translations.body_of(zh.text))
+        fp = self.site.result("fingerprint", zh.rel_path) or _fingerprint(zh, None)
         if rec != fp:
             self.add(en, en.rel_path, en.meta_line(translations.FIELD), 1, "XRF040",
                      f"stale translation: {self.disp(zh.rel_path)} changed (translated_from {rec}, "
@@ -454,31 +455,59 @@ class Checker:
                      "page is in no navigation and no page links to it")
 
     def check_schema(self) -> None:
-        """Front matter against the collection schemas, when kb.collections offers it."""
-        try:
-            mod = importlib.import_module("kb.collections" if __package__ == "kb" else f"{__package__}.collections")
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.endswith("collections") and "kb" in exc.name:
-                return
-            raise
-        validate: Callable[..., Iterable[Finding]] | None = getattr(mod, "validate_front_matter", None)
-        if validate is None:
-            return
+        """Front matter against the collection schemas (the "schema" page task)."""
+        cached = "schema" in self.site.results
         for rel, doc in sorted(self.site.docs.items()):
             if doc.meta_error is not None:
                 continue
-            for f in validate(doc) or []:
+            found = self.site.result("schema", rel, []) if cached else _schema_findings(doc, None)
+            for f in found:
                 if doc.ignores(f.code, f.line):
                     continue
                 path = self.disp(rel) if f.path in (rel, "") else f.path
                 self.findings.append(Finding(path, f.line, f.col, f.code, f.message, f.severity))
 
 
+# --------------------------------------------------------------------------
+# Per-page work, cached with the parsed page (kb.site.PageTask)
+# --------------------------------------------------------------------------
+def _fingerprint(doc: Doc, _zh: Doc | None) -> str | None:
+    """The fingerprint of a Chinese page (what its translation records)."""
+    return translations.fingerprint(translations.body_of(doc.text)) if doc.lang == DEFAULT_LANG else None
+
+
+def _collections_module() -> Any:
+    try:
+        return importlib.import_module("kb.collections" if __package__ == "kb" else f"{__package__}.collections")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.endswith("collections") and "kb" in exc.name:
+            return None
+        raise
+
+
+def _schema_findings(doc: Doc, _zh: Doc | None) -> list[Finding]:
+    """Schema findings of one page, when kb.collections offers validate_front_matter."""
+    validate: Callable[..., Iterable[Finding]] | None = getattr(_collections_module(), "validate_front_matter", None)
+    if validate is None or doc.meta_error is not None:
+        return []
+    return list(validate(doc) or [])
+
+
+def page_tasks() -> list[PageTask]:
+    """The per-page work of this checker: what a Site loads with."""
+    here = Path(__file__).parent
+    schema_inputs = [here / "collections.py", DATA / "vocabulary.yml", *sorted(SCHEMAS.glob("*.json"))]
+    return [
+        PageTask("fingerprint", source_digest(here / "translations.py"), _fingerprint),
+        PageTask("schema", source_digest(*schema_inputs), _schema_findings),
+    ]
+
+
 def check(docs_dir: Path, *, prefix: str = "", config: Path | None = None, config_display: str | None = None,
           single_language: Path | None = None, single_display: str | None = None,
           site: Site | None = None) -> list[Finding]:
     """Every cross-reference finding of ``docs_dir``."""
-    site = site or Site.load(docs_dir)
+    site = site or Site.load(docs_dir, tasks=page_tasks())
     checker = Checker(site, prefix)
     pre: list[Finding] = []
     if config is not None:
