@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import unquote
 
 import yaml
-from markdown_it import MarkdownIt
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from .findings import Finding
@@ -175,7 +174,10 @@ def _inline_where_needed(state: Any) -> None:
 
 
 @lru_cache(maxsize=1)
-def _md() -> MarkdownIt:
+def _md() -> Any:
+    # imported here: a run whose pages all come from the parse cache never needs it
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     # Python-Markdown's admonitions and details indent their bodies by four
     # spaces; for our purposes those are prose, not indented code.

@@ -95,7 +95,7 @@ def _save_cache(path: Path, entries: dict[str, Entry]) -> None:
 
 # Below this many pages to parse, starting worker processes costs more than
 # it saves (measured on 2 cores: forking is cheap, the docs come back pickled).
-PARALLEL_FROM = 120
+PARALLEL_FROM = 60
 
 # The tasks of the running load, for forked workers (they inherit it; a
 # closure over a term base does not pickle, and need not).
