@@ -153,6 +153,7 @@ class Site:
     docs: dict[str, Doc] = field(default_factory=dict)  # rel path -> Doc
     files: set[str] = field(default_factory=set)  # every file (posix, relative)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)  # task name -> rel path -> result
+    _resolved: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, docs_dir: Path, cache: bool | None = None, tasks: Iterable[PageTask] = ()) -> "Site":
@@ -246,9 +247,14 @@ class Site:
             return None
         if not link.path:
             return doc.rel_path
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(doc.rel_path), link.path))
-        if joined.endswith(".md") and doc.lang != "zh" and not joined.endswith(f".{doc.lang}.md"):
-            localized = lang_path(joined, doc.lang)
-            if localized in self.docs:
-                return localized
-        return joined
+        key = (posixpath.dirname(doc.rel_path), link.path, doc.lang)
+        hit = self._resolved.get(key)
+        if hit is None:
+            joined = posixpath.normpath(posixpath.join(key[0], link.path))
+            hit = joined
+            if joined.endswith(".md") and doc.lang != "zh" and not joined.endswith(f".{doc.lang}.md"):
+                localized = lang_path(joined, doc.lang)
+                if localized in self.docs:
+                    hit = localized
+            self._resolved[key] = hit  # pages of one folder link to the same few pages
+        return hit
