@@ -174,6 +174,68 @@ def test_search_finds_the_page_in_the_first_results(search_pages, lang: str, que
     assert not foreign, f"{query!r} on the {lang} site shows pages of the other language: {foreign}"
 
 
+# Our search worker builds Material's lunr index faster (positions for
+# highlighting are computed after a query, for its results only); the answers
+# must be exactly Material's: the same result locations in the same order, the
+# same highlighted titles and snippets, scores, query terms and suggestions.
+SAME_RESULT_QUERIES = {
+    "zh": ["三事分流", "在职党员到社区报到", "党支部标准化规范化建设", "龙攀苑", "社区", "社", "2.8万", "3449",
+           "171.32万", "3.8亿元", "网格 管理", "党员 -社区", "+党建 +社区", "title:社区", "triage",
+           "无此词汇qqxz", "社区"],
+    "en": ["triage", "community access", "Lead Goose", "Standardised Party Branch Building", "community",
+           "c", "3,449", "3449", "1713200", "380 million yuan", "the", "party -community", "title:community",
+           "三事分流", "qqxzzy", "community"],
+}
+
+# In the page: one worker per build, Material's messages (SETUP 0, READY 1,
+# QUERY 2, RESULT 3) as Material's main thread sends them.
+_BOTH_BUILDS_JS = """async (queries) => {
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  const worker = new URL(config.search, location.href).href;
+  const base = new URL(config.base, location.href);
+  const index = await (await fetch(new URL('search/search_index.json', base))).json();
+  const setup = {config: index.config, docs: index.docs, options: {suggest: true}};
+  async function answers(url) {
+    const w = new Worker(url);
+    const next = () => new Promise(resolve => w.addEventListener('message', e => resolve(e.data), {once: true}));
+    w.postMessage({type: 0, data: setup});
+    const ready = await next();
+    const out = [];
+    for (const q of queries) { w.postMessage({type: 2, data: q}); out.push(await next()); }
+    (window.__kbWorkers = window.__kbWorkers || []).push(w);
+    return {ready, out};
+  }
+  return {worker, fast: await answers(worker), material: await answers(worker + '&lunr=material')};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fast_index_build_answers_exactly_as_materials(chromium, site_server, lang: str) -> None:
+    ctx = new_context(chromium, site_server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        visit(page, site_server, lang_path("/", lang))
+        queries = SAME_RESULT_QUERIES[lang]
+        got = page.evaluate(_BOTH_BUILDS_JS, queries)
+        # which build each worker ran (a fallback to Material's would make the comparison empty)
+        builds = {w.url: w.evaluate("self.kbSearchBuild") for w in page.workers if "kb-search.js" in w.url}
+        assert builds.get(got["worker"]) == "fast", builds
+        assert builds.get(got["worker"] + "&lunr=material") is None, builds  # Material's own lunr(), untouched
+        assert got["fast"]["ready"] == got["material"]["ready"] == {"type": 1}
+        fast, material = got["fast"]["out"], got["material"]["out"]
+        counts = [len(m["data"]["items"]) for m in material]
+        # the queries exercise no result and results on most pages
+        assert 0 in counts and max(counts) >= 20, counts
+        for query, a, b in zip(queries, fast, material):
+            assert a["type"] == b["type"] == 3, query
+            locations = lambda m: [[item["location"] for item in group] for group in m["data"]["items"]]  # noqa: E731
+            assert locations(a) == locations(b), f"{query!r}: other results or order"
+            assert a == b, f"{query!r}: same results, other highlighting, scores or terms"
+        page.evaluate("() => window.__kbWorkers.forEach(w => w.terminate())")
+    finally:
+        ctx.close()
+
+
 def test_copying_a_result_title_copies_no_zero_width_spaces(search_pages) -> None:
     page = search_pages["zh"]
     page.bring_to_front()

@@ -12,7 +12,8 @@
   var addListener = self.addEventListener.bind(self);
   var post = self.postMessage.bind(self);
   var pending = [];   // queries in the order they were asked (answers come in order)
-  var phraseText = Object.create(null);   // page location -> plain lower-case text
+  var pageDocs = Object.create(null);     // page location -> its sections
+  var phraseText = Object.create(null);   // page location -> plain lower-case text, made when first asked
 
   function plain(s) {
     return String(s || "").replace(/<[^>]*>/g, "").replace(/\u200b/g, "").replace(/\s+/g, " ").toLowerCase();
@@ -26,7 +27,12 @@
     var hit = [], rest = [];
     items.forEach(function (group) {
       var loc = group && group[0] && pageOf(group[0].location);
-      var text = phraseText[loc] || "";
+      var text = phraseText[loc];
+      if (text === undefined) {  // lazily: making it for every page delayed the first results
+        text = phraseText[loc] = (pageDocs[loc] || []).map(function (doc) {
+          return " " + plain(doc.title) + " " + plain(doc.text);
+        }).join("");
+      }
       (text.indexOf(phrase) !== -1 ? hit : rest).push(group);
     });
     return hit.concat(rest);
@@ -48,7 +54,7 @@
     if (data.type === 0 && data.data && data.data.docs) {
       data.data.docs.forEach(function (doc) {
         var loc = pageOf(doc.location);
-        phraseText[loc] = (phraseText[loc] || "") + " " + plain(doc.title) + " " + plain(doc.text);
+        (pageDocs[loc] || (pageDocs[loc] = [])).push(doc);
       });
     } else if (data.type === 2) {
       pending.push(String(data.data || ""));
@@ -94,9 +100,11 @@ function fastLunr(L) {
     config.call(builder, builder);
     delete builder.add;
     if (!reproducible(builder, added)) {
+      self.kbSearchBuild = "material";  // which build ran, for the test
       added.forEach(function (a) { builder.add(a[0], a[1]); });
       return builder.build();
     }
+    self.kbSearchBuild = "fast";
     return fastBuild(builder, added);
   }
 
