@@ -287,7 +287,7 @@ def run_linkchecker(site: Path, timeout: float) -> tuple[Run, str]:
 # browser
 
 
-SEARCH_URL = re.compile(r"search_index\.json|/workers/search|/lunr/|/pagefind/")
+SEARCH_URL = re.compile(r"search_index\.json|/workers/|/lunr/|/pagefind/")  # /workers/: Material's worker and our wrapper
 
 
 @dataclass
