@@ -1,6 +1,7 @@
 /* Urban Party-Building Academy Knowledge Base: a thin wrapper around Material's
-   search worker (whose file name is passed as ?material=...). It changes one
-   thing: pages that contain the query as an exact phrase come first.
+   search worker (whose file name is passed as ?material=...). It changes two
+   things: pages that contain the query as an exact phrase come first, and the
+   lunr index is built faster with the same results (fastLunr, below).
 
    Why: Material segments a Chinese query against the index vocabulary but never
    keeps the whole query as one word when shorter words exist, so a term such as
@@ -320,5 +321,5 @@ function fastLunr(L) {
     return vectors;
   }
 
-  return new Proxy(L, { apply: function (target, self, args) { return build(args[0]); } });
+  return new Proxy(L, { apply: function (target, thisArg, args) { return build(args[0]); } });
 }
