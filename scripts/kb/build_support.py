@@ -172,6 +172,37 @@ NUMBERS_FIELD = "numbers"  # an indexed, never displayed field of the English in
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
+ZWSP = "\u200b"
+_LEADING_CLASS = re.compile(r"^\[((?:\\.|[^\]\\])*)\]\+")
+
+
+def redundant_zwsp(separator: str) -> Callable[[str], str] | None:
+    """A function dropping the zero-width spaces the search tokenizer does not need.
+
+    Material's search plugin joins jieba's segments of Chinese text with
+    U+200B, which the separator splits on. Next to a character that is itself
+    a separator (punctuation, space, another U+200B), or at the start or end
+    of a text between two HTML tags (the tokenizer splits text at tags), a
+    U+200B adds no token boundary: dropping it leaves every token as it was
+    and the Chinese index about 14 % smaller (3 bytes each, half of them).
+    ``separator`` is the configured one; its leading character class (e.g.
+    ``[\\s\\u200b,。、]+``) says which characters separate. None if it has none.
+    """
+    m = _LEADING_CLASS.match(separator)
+    if not m or "\\u200b" not in m.group(1) and ZWSP not in m.group(1):
+        return None
+    cls = m.group(1)
+    rx = re.compile(rf"^{ZWSP}+|{ZWSP}+$|{ZWSP}+(?=[{cls}])|(?<=[{cls}]){ZWSP}+")
+
+    def drop(text: str) -> str:
+        return "".join(part if part.startswith("<") else rx.sub("", part) for part in _TAG_SPLIT.split(text))
+
+    return drop
+
+
+_TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+
+
 def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list[tuple[str, str, dict]]:
     """Split the combined index of mkdocs-static-i18n into one index per language.
 
@@ -183,6 +214,12 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
     stemmed index "triage" (query) would never meet "triag" (index).
     """
     others = list(other_langs)
+    drop = redundant_zwsp(str(data.get("config", {}).get("separator", "")))
+    if drop is not None:
+        for entry in data.get("docs", []):
+            for key in ("title", "text"):
+                if ZWSP in entry.get(key, ""):
+                    entry[key] = drop(entry[key])
     buckets: dict[str, list[dict]] = {"zh": []}
     for code in others:
         buckets[code] = []
@@ -249,6 +286,18 @@ def join_base(base: str, lang: str) -> str:
 
 
 SEARCH_WORKER = "kb-search.js"  # docs/assets/javascripts/workers/, beside Material's
+
+
+@post_build
+def minify_search_worker(state: BuildState, site_dir: Path) -> None:
+    """Serve our search worker without its comments (rjsmin: comments and
+    white space only, names untouched): they explain the code to editors,
+    and every reader would download them with a first search."""
+    path = Path(site_dir) / "assets" / "javascripts" / "workers" / SEARCH_WORKER
+    if path.is_file():
+        import rjsmin
+
+        path.write_text(rjsmin.jsmin(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def wrap_search_worker(html: str) -> str:
