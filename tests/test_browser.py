@@ -205,7 +205,7 @@ _BOTH_BUILDS_JS = """async (queries) => {
     (window.__kbWorkers = window.__kbWorkers || []).push(w);
     return {ready, out};
   }
-  return {worker, fast: await answers(worker), material: await answers(worker + '&lunr=material')};
+  return {worker, fast: await answers(worker + '&lunr=fast'), material: await answers(worker + '&lunr=material')};
 }"""
 
 
@@ -219,7 +219,7 @@ def test_fast_index_build_answers_exactly_as_materials(chromium, site_server, la
         got = page.evaluate(_BOTH_BUILDS_JS, queries)
         # which build each worker ran (a fallback to Material's would make the comparison empty)
         builds = {w.url: w.evaluate("self.kbSearchBuild") for w in page.workers if "kb-search.js" in w.url}
-        assert builds.get(got["worker"]) == "fast", builds
+        assert builds.get(got["worker"] + "&lunr=fast") == "fast", builds
         assert builds.get(got["worker"] + "&lunr=material") is None, builds  # Material's own lunr(), untouched
         assert got["fast"]["ready"] == got["material"]["ready"] == {"type": 1}
         fast, material = got["fast"]["out"], got["material"]["out"]
@@ -231,6 +231,85 @@ def test_fast_index_build_answers_exactly_as_materials(chromium, site_server, la
             locations = lambda m: [[item["location"] for item in group] for group in m["data"]["items"]]  # noqa: E731
             assert locations(a) == locations(b), f"{query!r}: other results or order"
             assert a == b, f"{query!r}: same results, other highlighting, scores or terms"
+        page.evaluate("() => window.__kbWorkers.forEach(w => w.terminate())")
+    finally:
+        ctx.close()
+
+
+# The Chinese index is declared as lunr's built-in "en" with an empty pipeline
+# (kb.build_support.split_search_index) so that no lunr.zh script is fetched;
+# it must answer exactly as with lunr.zh and the stemmer-only pipeline.
+_ZH_PLUGIN_JS = """async (queries) => {
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  const worker = new URL(config.search, location.href).href + '&lunr=material';
+  const index = await (await fetch(new URL('search/search_index.json', new URL(config.base, location.href)))).json();
+  async function answers(cfg) {
+    const w = new Worker(worker);
+    const next = () => new Promise(resolve => w.addEventListener('message', e => resolve(e.data), {once: true}));
+    w.postMessage({type: 0, data: {config: cfg, docs: index.docs, options: {suggest: true}}});
+    await next();
+    const out = [];
+    for (const q of queries) { w.postMessage({type: 2, data: q}); out.push(await next()); }
+    w.terminate();
+    return out;
+  }
+  return {served: index.config,
+          plain: await answers(index.config),
+          lunrZh: await answers({...index.config, lang: ['zh'], pipeline: ['stemmer']})};
+}"""
+
+
+def test_the_chinese_index_answers_as_with_lunr_zh(chromium, site_server) -> None:
+    ctx = new_context(chromium, site_server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        visit(page, site_server, "/")
+        queries = SAME_RESULT_QUERIES["zh"] + _term_list()
+        got = page.evaluate(_ZH_PLUGIN_JS, queries)
+        assert got["served"]["lang"] == ["en"] and got["served"]["pipeline"] == []
+        assert sum(len(m["data"]["items"]) > 0 for m in got["plain"]) > len(queries) // 2
+        for query, a, b in zip(queries, got["plain"], got["lunrZh"]):
+            assert a == b, f"{query!r}: other answer without lunr.zh"
+    finally:
+        ctx.close()
+
+
+# A small index is built by Material's own code and the faster build is not
+# even downloaded; from FAST_FROM sections (kb-search.js) it is loaded and used.
+_BY_SIZE_JS = """async ([copies, query]) => {
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  const worker = new URL(config.search, location.href).href + '&copies=' + copies;  // one URL per worker
+  const index = await (await fetch(new URL('search/search_index.json', new URL(config.base, location.href)))).json();
+  const docs = [];
+  for (let i = 0; i < copies; i++)
+    for (const d of index.docs) docs.push({...d, location: i ? `copy-${i}/${d.location}` : d.location});
+  const w = new Worker(worker);
+  const next = () => new Promise(resolve => w.addEventListener('message', e => resolve(e.data), {once: true}));
+  w.postMessage({type: 0, data: {config: index.config, docs, options: {suggest: false}}});
+  const ready = await next();
+  w.postMessage({type: 2, data: query});
+  const result = await next();
+  (window.__kbWorkers = window.__kbWorkers || []).push(w);
+  return {worker, sections: docs.length, ready, found: result.data.items.length};
+}"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_faster_index_build_is_loaded_for_a_large_index_only(chromium, site_server, lang: str) -> None:
+    ctx = new_context(chromium, site_server, DESKTOP)
+    try:
+        page = ctx.new_page()
+        visit(page, site_server, lang_path("/", lang))
+        query = "community" if lang == "en" else "社区"
+        small = page.evaluate(_BY_SIZE_JS, [1, query])
+        large = page.evaluate(_BY_SIZE_JS, [8, query])
+        assert small["sections"] < 2000 <= large["sections"], (small["sections"], large["sections"])
+        state = {w.url: w.evaluate("[self.kbSearchBuild || null, typeof self.fastLunr]")
+                 for w in page.workers if "kb-search.js" in w.url}
+        assert state[small["worker"]] == [None, "undefined"], state  # Material's build, file not fetched
+        assert state[large["worker"]] == ["fast", "function"], state
+        for got in (small, large):
+            assert got["ready"] == {"type": 1} and got["found"] > 0, got
         page.evaluate("() => window.__kbWorkers.forEach(w => w.terminate())")
     finally:
         ctx.close()

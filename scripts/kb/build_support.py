@@ -238,6 +238,14 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
     for code, docs in buckets.items():
         cfg = dict(base_cfg)
         cfg["lang"] = [code]
+        if code == "zh" and set(cfg.get("pipeline") or []) <= {"stemmer"}:
+            # lunr.zh changes nothing here: its stemmer returns every token as
+            # it is, Material replaces its tokenizer, and the pipeline has no
+            # trimmer or stop-word filter. Declared as lunr's built-in "en"
+            # with an empty pipeline (the same identity on every token),
+            # Material's worker fetches no language scripts: two requests and
+            # 2.4 kB (gzip) less on a reader's first search.
+            cfg["lang"], cfg["pipeline"] = ["en"], []
         if code == "en":
             cfg["pipeline"] = ["stopWordFilter", "trimmer"]
             # English pages group thousands ("3,449"); a reader may type 3449
@@ -290,13 +298,13 @@ SEARCH_WORKER = "kb-search.js"  # docs/assets/javascripts/workers/, beside Mater
 
 @post_build
 def minify_search_worker(state: BuildState, site_dir: Path) -> None:
-    """Serve our search worker without its comments (rjsmin: comments and
+    """Serve our search worker files without their comments (rjsmin: comments and
     white space only, names untouched): they explain the code to editors,
     and every reader would download them with a first search."""
-    path = Path(site_dir) / "assets" / "javascripts" / "workers" / SEARCH_WORKER
-    if path.is_file():
-        import rjsmin
+    import rjsmin
 
+    stem = SEARCH_WORKER[: -len(".js")]
+    for path in (Path(site_dir) / "assets" / "javascripts" / "workers").glob(f"{stem}*.js"):
         path.write_text(rjsmin.jsmin(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
