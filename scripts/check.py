@@ -17,7 +17,6 @@ always run on the whole site.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -25,19 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import findings as kbfindings  # noqa: E402
 from kb import termcheck, terms, xrefs  # noqa: E402
-from kb.paths import DOCS, TERMS_FILE  # noqa: E402
+from kb.paths import DOCS, TERMS_FILE, display as _display  # noqa: E402
 from kb.site import Site  # noqa: E402
-
-
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return str(path)
-
-
-def _codes(opt: str | None) -> tuple[str, ...]:
-    return tuple(c.strip() for c in (opt or "").split(",") if c.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,17 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         res = site.result("terms", rel)
         for f in res.findings:
             found.append(type(f)(prefix + rel, f.line, f.col, f.code, f.message, f.severity))
-    found = sorted(set(found))
-    if args.select:
-        found = [f for f in found if f.code.startswith(_codes(args.select))]
-    if args.ignore:
-        found = [f for f in found if not f.code.startswith(_codes(args.ignore))]
-    out = kbfindings.render(found, args.format)
-    if out:
-        print(out)
-    elif args.format == "json":
-        print("[]")
-    return kbfindings.exit_code(found)
+    return kbfindings.report(sorted(set(found)), args.format, args.select, args.ignore)
 
 
 if __name__ == "__main__":

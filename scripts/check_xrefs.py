@@ -10,7 +10,6 @@ The logic lives in scripts/kb/xrefs.py; this file is the command line.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -18,14 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from kb import findings as kbfindings  # noqa: E402
 from kb import xrefs  # noqa: E402
-from kb.paths import DOCS  # noqa: E402
-
-
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive (Windows)
-        return str(path)
+from kb.paths import DOCS, display as _display  # noqa: E402
 
 
 def _epilog() -> str:
@@ -101,17 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"check_xrefs.py: {exc}", file=sys.stderr)
         return 2
-    def codes(opt: str | None) -> tuple[str, ...]:
-        return tuple(c.strip() for c in (opt or "").split(",") if c.strip())
-
-    if args.select:
-        found = [f for f in found if f.code.startswith(codes(args.select))]
-    if args.ignore:
-        found = [f for f in found if not f.code.startswith(codes(args.ignore))]
-    out = kbfindings.render(found, args.format)
-    if out:
-        print(out)
-    return kbfindings.exit_code(found)
+    return kbfindings.report(found, args.format, args.select, args.ignore)
 
 
 if __name__ == "__main__":

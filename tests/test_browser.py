@@ -187,15 +187,14 @@ SAME_RESULT_QUERIES = {
            "三事分流", "qqxzzy", "community"],
 }
 
-# In the page: one worker per build, Material's messages (SETUP 0, READY 1,
-# QUERY 2, RESULT 3) as Material's main thread sends them.
-_BOTH_BUILDS_JS = """async (queries) => {
+# In the page: our search worker driven as Material's main thread drives it
+# (SETUP 0 -> READY 1, then QUERY 2 -> RESULT 3 for each query); the answers,
+# and the worker kept in window.__kbWorkers for the test to inspect and close.
+_WORKER_JS = """
   const config = JSON.parse(document.getElementById('__config').textContent);
   const worker = new URL(config.search, location.href).href;
-  const base = new URL(config.base, location.href);
-  const index = await (await fetch(new URL('search/search_index.json', base))).json();
-  const setup = {config: index.config, docs: index.docs, options: {suggest: true}};
-  async function answers(url) {
+  const index = await (await fetch(new URL('search/search_index.json', new URL(config.base, location.href)))).json();
+  async function ask(url, setup, queries) {
     const w = new Worker(url);
     const next = () => new Promise(resolve => w.addEventListener('message', e => resolve(e.data), {once: true}));
     w.postMessage({type: 0, data: setup});
@@ -205,7 +204,13 @@ _BOTH_BUILDS_JS = """async (queries) => {
     (window.__kbWorkers = window.__kbWorkers || []).push(w);
     return {ready, out};
   }
-  return {worker, fast: await answers(worker + '&lunr=fast'), material: await answers(worker + '&lunr=material')};
+"""
+
+# One worker per build.
+_BOTH_BUILDS_JS = """async (queries) => {""" + _WORKER_JS + """
+  const setup = {config: index.config, docs: index.docs, options: {suggest: true}};
+  return {worker, fast: await ask(worker + '&lunr=fast', setup, queries),
+          material: await ask(worker + '&lunr=material', setup, queries)};
 }"""
 
 
@@ -239,20 +244,9 @@ def test_fast_index_build_answers_exactly_as_materials(chromium, site_server, la
 # The Chinese index is declared as lunr's built-in "en" with an empty pipeline
 # (kb.build_support.split_search_index) so that no lunr.zh script is fetched;
 # it must answer exactly as with lunr.zh and the stemmer-only pipeline.
-_ZH_PLUGIN_JS = """async (queries) => {
-  const config = JSON.parse(document.getElementById('__config').textContent);
-  const worker = new URL(config.search, location.href).href + '&lunr=material';
-  const index = await (await fetch(new URL('search/search_index.json', new URL(config.base, location.href)))).json();
-  async function answers(cfg) {
-    const w = new Worker(worker);
-    const next = () => new Promise(resolve => w.addEventListener('message', e => resolve(e.data), {once: true}));
-    w.postMessage({type: 0, data: {config: cfg, docs: index.docs, options: {suggest: true}}});
-    await next();
-    const out = [];
-    for (const q of queries) { w.postMessage({type: 2, data: q}); out.push(await next()); }
-    w.terminate();
-    return out;
-  }
+_ZH_PLUGIN_JS = """async (queries) => {""" + _WORKER_JS + """
+  const answers = async cfg => (await ask(worker + '&lunr=material',
+                                          {config: cfg, docs: index.docs, options: {suggest: true}}, queries)).out;
   return {served: index.config,
           plain: await answers(index.config),
           lunrZh: await answers({...index.config, lang: ['zh'], pipeline: ['stemmer']})};
@@ -270,27 +264,20 @@ def test_the_chinese_index_answers_as_with_lunr_zh(chromium, site_server) -> Non
         assert sum(len(m["data"]["items"]) > 0 for m in got["plain"]) > len(queries) // 2
         for query, a, b in zip(queries, got["plain"], got["lunrZh"]):
             assert a == b, f"{query!r}: other answer without lunr.zh"
+        page.evaluate("() => window.__kbWorkers.forEach(w => w.terminate())")
     finally:
         ctx.close()
 
 
 # A small index is built by Material's own code and the faster build is not
 # even downloaded; from FAST_FROM sections (kb-search.js) it is loaded and used.
-_BY_SIZE_JS = """async ([copies, query]) => {
-  const config = JSON.parse(document.getElementById('__config').textContent);
-  const worker = new URL(config.search, location.href).href + '&copies=' + copies;  // one URL per worker
-  const index = await (await fetch(new URL('search/search_index.json', new URL(config.base, location.href)))).json();
+_BY_SIZE_JS = """async ([copies, query]) => {""" + _WORKER_JS + """
   const docs = [];
   for (let i = 0; i < copies; i++)
     for (const d of index.docs) docs.push({...d, location: i ? `copy-${i}/${d.location}` : d.location});
-  const w = new Worker(worker);
-  const next = () => new Promise(resolve => w.addEventListener('message', e => resolve(e.data), {once: true}));
-  w.postMessage({type: 0, data: {config: index.config, docs, options: {suggest: false}}});
-  const ready = await next();
-  w.postMessage({type: 2, data: query});
-  const result = await next();
-  (window.__kbWorkers = window.__kbWorkers || []).push(w);
-  return {worker, sections: docs.length, ready, found: result.data.items.length};
+  const url = worker + '&copies=' + copies;  // one URL per worker, to find it among page.workers
+  const got = await ask(url, {config: index.config, docs, options: {suggest: false}}, [query]);
+  return {worker: url, sections: docs.length, ready: got.ready, found: got.out[0].data.items.length};
 }"""
 
 

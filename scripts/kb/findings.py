@@ -36,3 +36,23 @@ def render(findings: Iterable[Finding], fmt: str = "text") -> str:
 
 def exit_code(findings: Iterable[Finding]) -> int:
     return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def _codes(opt: str | None) -> tuple[str, ...]:
+    return tuple(c.strip() for c in (opt or "").split(",") if c.strip())
+
+
+def report(findings: Iterable[Finding], fmt: str = "text", select: str | None = None,
+           ignore: str | None = None) -> int:
+    """Print ``findings`` (only the codes or code prefixes in ``select``, none
+    in ``ignore``, both comma-separated as on the command line) and return the
+    exit status. JSON output is always a list, ``[]`` when clean."""
+    kept = list(findings)
+    if select:
+        kept = [f for f in kept if f.code.startswith(_codes(select))]
+    if ignore:
+        kept = [f for f in kept if not f.code.startswith(_codes(ignore))]
+    out = render(kept, fmt)
+    if out:
+        print(out)
+    return exit_code(kept)
