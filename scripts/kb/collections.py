@@ -435,22 +435,26 @@ def _link(rec: PageRecord, target: PageRecord) -> str:
     return f'<a href="{html.escape(rel_href(rec.url, target.url))}">{target.title or stem_of(target.base)}</a>'
 
 
+def _by_kind(rec: PageRecord, recs: list[PageRecord], vocab: str, columns: list[str],
+             row: Callable[[PageRecord], list[str]], cls: str) -> str:
+    """One section per value of the ``vocab`` vocabulary (in its order), each a table of its pages."""
+    out = []
+    for kind in vocabulary()[vocab]:
+        group = [r for r in recs if r.meta.get("kind") == kind]
+        if group:
+            out.append(f'<h2 id="kind-{slug(vocab, kind)}">{html.escape(label(vocab, kind, rec.lang))}</h2>')
+            out.append(_table([_t(rec.lang, k) for k in columns], [row(r) for r in group], cls=cls))
+    return "\n".join(out)
+
+
 def _policies_index(rec: PageRecord, recs: list[PageRecord]) -> str:
     lang = rec.lang
-    out = []
-    for kind in vocabulary()["policy_kind"]:
-        group = [r for r in recs if r.meta.get("kind") == kind]
-        if not group:
-            continue
-        out.append(f'<h2 id="kind-{slug("policy_kind", kind)}">{html.escape(label("policy_kind", kind, lang))}</h2>')
-        out.append(_table(
-            [_t(lang, k) for k in ("title", "issuer", "status", "date", "summary")],
-            [[_link(rec, r), _text(r.meta.get("issuer"), lang),
-              html.escape(label("policy_status", r.meta.get("status"), lang)),
-              f'{_text(r.meta.get("date"), lang)} / {_text(r.meta.get("doc_number"), lang)}',
-              _text(r.meta.get("summary"), lang)] for r in group],
-            cls="kb-collection kb-policies"))
-    return "\n".join(out)
+    return _by_kind(rec, recs, "policy_kind", ["title", "issuer", "status", "date", "summary"],
+                    lambda r: [_link(rec, r), _text(r.meta.get("issuer"), lang),
+                               html.escape(label("policy_status", r.meta.get("status"), lang)),
+                               f'{_text(r.meta.get("date"), lang)} / {_text(r.meta.get("doc_number"), lang)}',
+                               _text(r.meta.get("summary"), lang)],
+                    "kb-collection kb-policies")
 
 
 def _table(head: list[str], rows: list[list[str]], cls: str, row_attrs: list[str] | None = None) -> str:
@@ -506,17 +510,8 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
 
 
 def _playbooks_index(rec: PageRecord, recs: list[PageRecord]) -> str:
-    lang = rec.lang
-    out = []
-    for kind in vocabulary()["playbook_kind"]:
-        group = [r for r in recs if r.meta.get("kind") == kind]
-        if not group:
-            continue
-        out.append(f'<h2 id="kind-{slug("playbook_kind", kind)}">{html.escape(label("playbook_kind", kind, lang))}</h2>')
-        out.append(_table([_t(lang, "title"), _t(lang, "owner")],
-                          [[_link(rec, r), _text(r.meta.get("owner"), lang)] for r in group],
-                          cls="kb-collection kb-playbooks"))
-    return "\n".join(out)
+    return _by_kind(rec, recs, "playbook_kind", ["title", "owner"],
+                    lambda r: [_link(rec, r), _text(r.meta.get("owner"), rec.lang)], "kb-collection kb-playbooks")
 
 
 @late_generator("collection-index")
