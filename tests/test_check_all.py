@@ -6,6 +6,7 @@ page changed; every page when the term base changed)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -83,11 +84,11 @@ def test_an_english_page_is_rechecked_when_only_its_chinese_page_changed(tmp_pat
     zh, en = docs / "a" / "index.md", docs / "a" / "index.en.md"  # index pages need no sources section
     zh.write_text("# 标题\n\n社区实行三事分流。\n", encoding="utf-8")
     en.write_text("# Title\n\nThe community applies three-way issue triage.\n", encoding="utf-8")
-    first = kbsite.Site.load(docs, tasks=_tasks())
+    first = kbsite.Site.load(docs, cache=True, tasks=_tasks())
     assert _term_codes(first, "a/index.en.md") == []
     # the English file is untouched; the Chinese page now uses another term
     zh.write_text("# 标题\n\n社区实行三事分流，推行“四联双报到”。\n", encoding="utf-8")
-    second = kbsite.Site.load(docs, tasks=_tasks())
+    second = kbsite.Site.load(docs, cache=True, tasks=_tasks())
     assert "TRM002" in _term_codes(second, "a/index.en.md")
     assert second.result("terms", "a/index.en.md").findings == \
         kbsite.Site.load(docs, cache=False, tasks=_tasks()).result("terms", "a/index.en.md").findings
@@ -99,18 +100,46 @@ def test_every_page_is_rechecked_when_the_term_base_changed(tmp_path: Path) -> N
     (docs / "index.md").write_text("# 标题\n\n这是一个普通的段落，写着试点社区。\n", encoding="utf-8")
     tb_file = tmp_path / "terms.yml"
     shutil.copy(TERMS_FILE, tb_file)
-    assert _term_codes(kbsite.Site.load(docs, tasks=_tasks(tb_file)), "index.md") == []
+    assert _term_codes(kbsite.Site.load(docs, cache=True, tasks=_tasks(tb_file)), "index.md") == []
     text = tb_file.read_text(encoding="utf-8")
     tb_file.write_text(text.replace("misspellings:\n", "misspellings:\n  - wrong: 试点社区\n    right: 示范社区\n", 1),
                        encoding="utf-8")
-    assert "TRM001" in _term_codes(kbsite.Site.load(docs, tasks=_tasks(tb_file)), "index.md")
+    assert "TRM001" in _term_codes(kbsite.Site.load(docs, cache=True, tasks=_tasks(tb_file)), "index.md")
 
 
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the load never forks")
 def test_parallel_and_serial_loads_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     """The cold start on every core gives what one process gives."""
+    monkeypatch.setattr(kbsite, "PARALLEL_FROM", 10**9)
     serial = kbsite.Site.load(ROOT / "docs", cache=False, tasks=_tasks())
+    pools = []
+    import concurrent.futures as cf
+
+    class CountingPool(cf.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs.get("max_workers"))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", CountingPool)
     monkeypatch.setattr(kbsite, "PARALLEL_FROM", 1)
     parallel = kbsite.Site.load(ROOT / "docs", cache=False, tasks=_tasks())
+    assert pools, "the parallel load did not start worker processes"
     assert parallel.docs == serial.docs
     for name in ("terms", "fingerprint", "schema"):
         assert parallel.results[name] == serial.results[name], name
+
+
+def test_a_warm_load_parses_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "course", docs / "course")
+    cold = kbsite.Site.load(docs, cache=True, tasks=_tasks())
+    parsed: list[str] = []
+    real = kbsite._parse_bytes
+    monkeypatch.setattr(kbsite, "_parse_bytes", lambda rel, data: parsed.append(rel) or real(rel, data))
+    monkeypatch.setattr(kbsite, "PARALLEL_FROM", 10**9)  # parse in this process, where the counter is
+    warm = kbsite.Site.load(docs, cache=True, tasks=_tasks())
+    assert parsed == [] and warm.docs == cold.docs and warm.results == cold.results
+    page = docs / "course" / "overview.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nAn added line.\n", encoding="utf-8")
+    kbsite.Site.load(docs, cache=True, tasks=_tasks())
+    assert parsed == ["course/overview.en.md"]

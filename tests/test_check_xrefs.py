@@ -207,9 +207,6 @@ def test_fingerprint_matches_what_mkdocs_hands_to_the_hooks():
 
 
 def test_schema_validation_of_kb_collections_is_wired(tmp_path):
-    collections = pytest.importorskip("kb.collections")
-    if not hasattr(collections, "validate_front_matter"):
-        pytest.skip("kb.collections has no validate_front_matter yet")
     shutil.copytree(FIXTURES / "id-stem" / "good", tmp_path / "p")
     proc = run("--docs", "docs", cwd=tmp_path / "p")  # fixture cases have no schema fields
     assert proc.returncode == 1

@@ -45,7 +45,7 @@ def test_injected_faults_are_caught(built_site, tmp_path):
     assert any("Anchor `no-such-anchor' (decoded: `no-such-anchor') not found" in p.message for p in problems)
 
 
-def test_cli_exit_codes(built_site, tmp_path):
+def test_cli_refuses_a_folder_that_is_not_a_built_site(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/linkcheck.py"), str(tmp_path)],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "not a built site" in proc.stderr

@@ -331,6 +331,7 @@ def test_failed_target_switches_none(infra, tmp_path):
     assert p.returncode != OK and f"on target {bad2}" in p.stderr, (p.stdout, p.stderr)
     assert live(served) == live_before and releases(served) == rel_before
     assert served_pages(nginx) == pages_before
+    assert not [d for d in os.listdir(served / "releases") if d.startswith(".")]  # no partial upload left
 
     # both good (SSH + local): both switched to the same release
     local = tmp_path / "mirror"

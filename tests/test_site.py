@@ -81,7 +81,8 @@ def test_one_search_index_per_language(built_site: Path) -> None:
     assert all(han.search(d["title"]) for d in zh_titles), [d["title"] for d in zh_titles if not han.search(d["title"])]
     en_docs = {d["location"] for d in en["docs"]}
     for d in en["docs"]:
-        # English pages: titles and text without Chinese beyond quoted names
+        # English pages: titles without Chinese, beyond a name given in brackets (the text may quote
+        # Chinese names and titles, as the content guide asks)
         assert not han.search(d["title"]) or "(" in d["title"] or "（" in d["title"] or "《" in d["title"], d["title"]
     # every English page of the site is in the English index, at its own URL
     for page in (built_site / "en").rglob("index.html"):
