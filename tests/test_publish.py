@@ -5,7 +5,6 @@ Needs root (installs openssh-server, nginx, rsync with apt-get if missing).
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import re
@@ -17,13 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
+from kb.publish.layout import prune_candidates
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import publish_helpers as H  # noqa: E402
+import publish_helpers as H
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="publish tests need Linux (sshd, nginx)")
 
-# exit codes (must match scripts/publish.py and scripts/deploy/README.md)
+# exit codes (must match scripts/kb/publish/errors.py and scripts/deploy/README.md)
 OK, USAGE, SITE, UNREACHABLE, PERMISSION, HOSTKEY, DISK_FULL, VERIFY, LOCK_HELD, LOCK_STALE, NO_RELEASE = (
     0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 
@@ -398,13 +397,10 @@ def test_local_target_status_keep_and_prune(infra, tmp_path):
     assert releases(root) == [live(root)]
 
     # unit check of the pruning rule: the live release is never pruned
-    spec = importlib.util.spec_from_file_location("kb_publish", H.PUBLISH)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     rel = [f"2024010{i}T000000Z-{'a' * 12}" for i in range(1, 7)]
-    assert mod.prune_candidates(rel, rel[0], 2) == rel[1:4]
-    assert mod.prune_candidates(rel, rel[-1], 5) == rel[:1]
-    assert mod.prune_candidates(rel + ["other", ".partial-x"], None, 10) == []
+    assert prune_candidates(rel, rel[0], 2) == rel[1:4]
+    assert prune_candidates(rel, rel[-1], 5) == rel[:1]
+    assert prune_candidates(rel + ["other", ".partial-x"], None, 10) == []
 
 
 def test_disk_full_is_reported(infra, tmp_path):
