@@ -15,10 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-from kb.publish.layout import prune_candidates
-
 import publish_helpers as H
+import pytest
+
+from kb.publish.layout import prune_candidates
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="publish tests need Linux (sshd, nginx)")
 

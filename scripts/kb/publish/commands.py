@@ -5,8 +5,7 @@ import os
 import time
 import uuid
 
-from .errors import (EXIT_ERROR, EXIT_NO_RELEASE, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, PublishError,
-                     err, log, warn)
+from .errors import EXIT_ERROR, EXIT_NO_RELEASE, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, PublishError, err, log, warn
 from .layout import CURRENT, PARTIAL_PREFIX, RELEASES, prune_candidates, release_name_for
 from .lock import describe_owner, lock_owner_info, lock_staleness
 from .manifest import build_manifest

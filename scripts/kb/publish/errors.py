@@ -50,7 +50,7 @@ EXIT_CODES = [
 
 
 class PublishError(Exception):
-    def __init__(self, code: int, message: str, target: "Target | None" = None):
+    def __init__(self, code: int, message: str, target: Target | None = None):
         super().__init__(message)
         self.code = code
         self.message = message

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-
 MARKER = ".kb-build.json"
 MANIFEST = ".kb-manifest.sha256"
 LOCK_DIR = ".kb-publish.lock"
@@ -22,7 +21,7 @@ RELEASE_RE = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
 
 
 def release_name_for(commit: str) -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + commit[:12]
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + commit[:12]
 
 
 def prune_candidates(releases: list[str], live: str | None, keep: int) -> list[str]:

@@ -7,8 +7,7 @@ import re
 import shutil
 import time
 
-from .errors import (EXIT_ERROR, EXIT_NO_RELEASE, EXIT_REMOTE, EXIT_VERIFY, PublishError,
-                     classify_oserror)
+from .errors import EXIT_ERROR, EXIT_NO_RELEASE, EXIT_REMOTE, EXIT_VERIFY, PublishError, classify_oserror
 from .layout import CURRENT, LOCK_DIR, LOCK_INFO, MANIFEST, MARKER, RELEASES
 from .manifest import sha256_file
 from .rsync import rsync_base, run_rsync
@@ -47,7 +46,7 @@ class LocalTarget(Target):
                 raise
             return True, None, 0.0
         except OSError as exc:
-            raise _oserr(exc, "taking lock", self)
+            raise _oserr(exc, "taking lock", self) from exc
 
     def break_lock(self) -> None:
         lock = self._j(LOCK_DIR)
@@ -58,7 +57,7 @@ class LocalTarget(Target):
         except FileNotFoundError:
             pass
         except OSError as exc:
-            raise _oserr(exc, "breaking stale lock", self)
+            raise _oserr(exc, "breaking stale lock", self) from exc
 
     def unlock(self, token: str) -> None:
         lock = self._j(LOCK_DIR)
@@ -110,7 +109,7 @@ class LocalTarget(Target):
                 if os.path.isdir(path):
                     shutil.rmtree(path)
             except OSError as exc:
-                raise _oserr(exc, "removing old releases", self)
+                raise _oserr(exc, "removing old releases", self) from exc
 
     def upload(self, site_dir: str, partial: str, link_dest: str | None, bwlimit: int | None) -> str:
         argv = rsync_base(bwlimit)
@@ -126,7 +125,7 @@ class LocalTarget(Target):
                 fh.write(data)
             os.chmod(path, 0o644)
         except OSError as exc:
-            raise _oserr(exc, "writing manifest", self)
+            raise _oserr(exc, "writing manifest", self) from exc
 
     def verify(self, dirname: str, expected: int | None) -> None:
         base = self._j(RELEASES, dirname)
@@ -137,7 +136,7 @@ class LocalTarget(Target):
             with open(os.path.join(base, MANIFEST), "rb") as fh:
                 lines = fh.read().splitlines()
         except OSError as exc:
-            raise PublishError(EXIT_VERIFY, f"{what}: cannot read {MANIFEST} ({exc})", self)
+            raise PublishError(EXIT_VERIFY, f"{what}: cannot read {MANIFEST} ({exc})", self) from exc
         bad = []
         for line in lines:
             m = re.match(rb"^([0-9a-f]{64})  (.+)$", line)
@@ -165,7 +164,7 @@ class LocalTarget(Target):
         try:
             os.rename(self._j(RELEASES, partial), dst)
         except OSError as exc:
-            raise _oserr(exc, f"renaming {partial} to {name}", self)
+            raise _oserr(exc, f"renaming {partial} to {name}", self) from exc
 
     def switch(self, name: str) -> None:
         what = f"switching {CURRENT} to {name}"
@@ -186,7 +185,7 @@ class LocalTarget(Target):
                 os.unlink(tmp)
             except OSError:
                 pass
-            raise _oserr(exc, what, self)
+            raise _oserr(exc, what, self) from exc
 
     def release_markers(self) -> dict[str, dict]:
         out = {}

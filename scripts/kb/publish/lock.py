@@ -30,7 +30,7 @@ def _proc_state(pid: int) -> str | None:
 
 
 def lock_owner_info(action: str, token: str) -> dict:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),

@@ -9,7 +9,6 @@ import re
 from .errors import EXIT_SITE, PublishError
 from .layout import MARKER
 
-
 COMMIT_RE = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -25,7 +24,7 @@ def validate_marker(site_dir: str, allow_dirty: bool = False) -> dict:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError) as exc:
-        raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: {MARKER} is not valid JSON ({exc}); {hint}")
+        raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: {MARKER} is not valid JSON ({exc}); {hint}") from exc
     if not isinstance(data, dict):
         raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: {MARKER} is not a JSON object; {hint}")
     problems = []

@@ -9,7 +9,6 @@ from .local import LocalTarget
 from .ssh import SSHTarget
 from .target import Target
 
-
 SAFE_REMOTE_PATH_RE = re.compile(r"^/[A-Za-z0-9._/+@-]*$")
 SSH_TARGET_RE = re.compile(
     r"^(?:(?P<user>[A-Za-z0-9._-]+)@)?"

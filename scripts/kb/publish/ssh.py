@@ -12,12 +12,19 @@ import os
 import shlex
 import subprocess
 
-from .errors import (EXIT_ERROR, EXIT_NO_RELEASE, EXIT_REMOTE, EXIT_UNREACHABLE, EXIT_VERIFY,
-                     PublishError, classify_failure, last_lines)
+from .errors import (
+    EXIT_ERROR,
+    EXIT_NO_RELEASE,
+    EXIT_REMOTE,
+    EXIT_UNREACHABLE,
+    EXIT_VERIFY,
+    PublishError,
+    classify_failure,
+    last_lines,
+)
 from .layout import CURRENT, LOCK_DIR, LOCK_INFO, MANIFEST, MARKER, PARTIAL_PREFIX, RELEASES
 from .rsync import rsync_base, run_rsync
 from .target import State, Target, live_from_link
-
 
 # remote script exit codes (internal protocol between this module and its sh snippets)
 RC_VERIFY = 42
@@ -81,7 +88,7 @@ class SSHTarget(Target):
         try:
             p = subprocess.run(argv, input=stdin, capture_output=True, timeout=self.opts.command_timeout)
         except subprocess.TimeoutExpired:
-            raise PublishError(EXIT_UNREACHABLE, f"{what}: timed out after {self.opts.command_timeout}s", self)
+            raise PublishError(EXIT_UNREACHABLE, f"{what}: timed out after {self.opts.command_timeout}s", self) from None
         p = subprocess.CompletedProcess(p.args, p.returncode, p.stdout.decode(errors="replace"),
                                         p.stderr.decode(errors="replace"))
         if p.returncode in ok:
@@ -177,7 +184,7 @@ done
             p = subprocess.run(self.ssh_argv() + [self.ssh_host, f"umask 022 && cat > {path}"], input=data,
                                capture_output=True, timeout=self.opts.command_timeout)
         except subprocess.TimeoutExpired:
-            raise PublishError(EXIT_UNREACHABLE, "writing manifest: timed out", self)
+            raise PublishError(EXIT_UNREACHABLE, "writing manifest: timed out", self) from None
         if p.returncode != 0:
             code, msg = classify_failure(p.returncode, p.stderr.decode(errors="replace"), "writing manifest")
             raise PublishError(code, msg, self)

@@ -59,7 +59,7 @@ class Target:
     def release_markers(self) -> dict[str, dict]: ...
 
     # shared logic -----------------------------------------------------------
-    _lock_state: "State | None" = None
+    _lock_state: State | None = None
 
     def state_after_lock(self) -> State:
         """State read together with the lock (SSH: same round trip), else a fresh read."""
