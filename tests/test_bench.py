@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from kb.model import translations
+from kb.synth import generate_corpus
 
-from kb import translations  # noqa: E402
-from kb.synth import generate_corpus  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 ROWS = [
     "build wall time",
