@@ -5,46 +5,12 @@
 
 Text: one ``path:line:col: TBS text`` line per marker, then totals per
 language. Always exits 0 (a report, not a check); 2 on bad usage.
+
+A thin wrapper kept for editors' habits and CI: the same as `kb report-tbs`.
+The code is in kb.reports.
 """
 
-from __future__ import annotations
-
-import argparse
-import json
-import sys
-from collections import Counter
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from kb.mdparse import doc_lang  # noqa: E402
-from kb.paths import DOCS  # noqa: E402
-from kb.site import Site  # noqa: E402
-from kb.tbs import gaps  # noqa: E402
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--docs", type=Path, default=DOCS)
-    ap.add_argument("--format", choices=["text", "json"], default="text")
-    ap.add_argument("--summary", action="store_true", help="totals only")
-    args = ap.parse_args(argv)
-    if not args.docs.is_dir():
-        ap.error(f"{args.docs}: not a directory")
-    found = gaps(Site.load(args.docs))
-    per_lang = Counter(doc_lang(g.path) for g in found)
-    pages = len({g.path for g in found})
-    if args.format == "json":
-        print(json.dumps({"total": len(found), "pages": pages, "by_language": dict(per_lang),
-                          "places": [g.__dict__ for g in found]}, ensure_ascii=False, indent=2))
-        return 0
-    if not args.summary:
-        for g in found:
-            print(f"{args.docs.name}/{g.path}:{g.line}:{g.col}: TBS {g.text}")
-    print(f"to be supplied: {len(found)} places on {pages} pages "
-          f"(zh {per_lang.get('zh', 0)}, en {per_lang.get('en', 0)})")
-    return 0
-
+from kb.reports import main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

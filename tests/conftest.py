@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from sitebuild import build_site  # noqa: E402
+from sitebuild import build_site
 
 
 @pytest.fixture(scope="session")

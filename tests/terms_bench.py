@@ -20,9 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from kb import terms  # noqa: E402
+from kb.model import terms
 
 
 def make_corpus(out: Path, n_pairs: int = 500, seed: int = 1, damaged_every: int = 50) -> Path:

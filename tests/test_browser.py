@@ -130,7 +130,7 @@ def _clean(text: str) -> str:
 
 def _chinese_pages_using(term: str) -> set[str]:
     """Site paths of the Chinese pages (glossary aside) whose source uses ``term``."""
-    from kb.mdparse import page_url
+    from kb.model.tree import page_url
 
     found = set()
     for path in (ROOT / "docs").rglob("*.md"):
@@ -143,7 +143,7 @@ def _chinese_pages_using(term: str) -> set[str]:
 
 
 def _term_list() -> list[str]:
-    from kb import terms
+    from kb.model import terms
 
     return [t.zh for t in terms.load().terms]
 
@@ -242,7 +242,7 @@ def test_fast_index_build_answers_exactly_as_materials(chromium, site_server, la
 
 
 # The Chinese index is declared as lunr's built-in "en" with an empty pipeline
-# (kb.build_support.split_search_index) so that no lunr.zh script is fetched;
+# (kb.build.search.split_search_index) so that no lunr.zh script is fetched;
 # it must answer exactly as with lunr.zh and the stemmer-only pipeline.
 _ZH_PLUGIN_JS = """async (queries) => {""" + _WORKER_JS + """
   const answers = async cfg => (await ask(worker + '&lunr=material',

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from kb import site as kbsite
-from kb import termcheck, terms, xrefs
-from kb.paths import TERMS_FILE
+from kb.model import site as kbsite
+from kb.checks import termcheck, xrefs
+from kb.model import terms
+from kb.model.paths import TERMS_FILE
 from sitebuild import ROOT
 
 PY = sys.executable

@@ -18,9 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "check_terms.py"
 FIX = Path("tests/fixtures/terms")  # relative: the output keeps paths as given
 SOURCE = ROOT.parent / "shared" / "source" / "liuzhou-article.zh.txt"
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from kb import terms  # noqa: E402
+from kb.model import terms
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

@@ -21,10 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "check_xrefs.py"
 FIXTURES = ROOT / "tests" / "fixtures" / "xrefs"
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from kb import translations  # noqa: E402
+from kb.model import translations, tree
 
 SELECT = ["--select", "XRF,KB00"]
 
@@ -247,7 +245,7 @@ def _line(docs: Path) -> int:
 
 
 def test_relative_url_of_the_notice():
-    assert translations.relative_url("en/", "") == "../"
-    assert translations.relative_url("en/cases/x/", "cases/x/") == "../../../cases/x/"
-    assert translations.relative_url("en/cases/", "cases/") == "../../cases/"
-    assert translations.relative_url("en/a.html", "a.html") == "../a.html"
+    assert tree.relative_url("en/", "") == "../"
+    assert tree.relative_url("en/cases/x/", "cases/x/") == "../../../cases/x/"
+    assert tree.relative_url("en/cases/", "cases/") == "../../cases/"
+    assert tree.relative_url("en/a.html", "a.html") == "../a.html"

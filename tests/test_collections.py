@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from kb import collections as kbc
-from kb.build_support import BuildState, PageRecord
-from kb.mdparse import page_url, read_doc
-from kb.paths import DOCS, SCHEMAS
+from kb.build import backlinks, redirects
+from kb.model import schema as kbc
+from kb.model import tree
+from kb.model.mdparse import parse
+from kb.build.registry import BuildState, PageRecord
+from kb.model.mdparse import read_doc
+from kb.model.tree import page_url
+from kb.model.paths import DOCS, SCHEMAS
 from sitebuild import build_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collections"
@@ -89,14 +93,14 @@ def test_front_matter_findings_name_file_line_field_and_expectation(rel):
 
 
 def test_collection_of():
-    assert kbc.collection_of("cases/lz-longpanyuan-136.md") == "cases"
-    assert kbc.collection_of("cases/lz-longpanyuan-136.en.md") == "cases"
-    assert kbc.collection_of("policies/x.md") == "policies"
-    assert kbc.collection_of("playbooks/x.en.md") == "playbooks"
-    assert kbc.collection_of("cases/index.md") is None
-    assert kbc.collection_of("cases/index.en.md") is None
-    assert kbc.collection_of("course/overview.md") is None
-    assert kbc.collection_of("cases/sub/x.md") is None
+    assert tree.collection_of("cases/lz-longpanyuan-136.md") == "cases"
+    assert tree.collection_of("cases/lz-longpanyuan-136.en.md") == "cases"
+    assert tree.collection_of("policies/x.md") == "policies"
+    assert tree.collection_of("playbooks/x.en.md") == "playbooks"
+    assert tree.collection_of("cases/index.md") is None
+    assert tree.collection_of("cases/index.en.md") is None
+    assert tree.collection_of("course/overview.md") is None
+    assert tree.collection_of("cases/sub/x.md") is None
 
 
 def test_unquoted_yaml_date_is_accepted_as_a_date():
@@ -118,6 +122,10 @@ def yaml_meta(rel, **over):
 # Referenced by (pure function)
 
 
+def _docs(pages: dict) -> dict:
+    return {b: parse(tree.lang_path(b, lang), md) for b, (lang, md) in pages.items()}
+
+
 def test_referenced_by_graph():
     pages = {
         "course/m.md": ("zh", "见[案例](../cases/a.md)和[手册](../playbooks/p.md#x)，[外部](https://example.invalid/cases/b.md)。"),
@@ -128,7 +136,7 @@ def test_referenced_by_graph():
         "index.md": ("zh", "[案例库](cases/index.md) [A](cases/a.md)"),
         "cases/index.md": ("zh", "<!-- kb:collection-index -->"),
     }
-    graph = kbc.referenced_by(pages)
+    graph = backlinks.referenced_by(_docs(pages))
     assert graph == {
         "cases/a.md": ["course/m.md", "playbooks/p.md", "index.md"],
         "cases/b.md": ["policies/q.md", "cases/a.md"],
@@ -140,7 +148,7 @@ def test_referenced_by_graph():
 def test_referenced_by_english_pages_use_base_names():
     pages = {"course/m.md": ("en", "[Case](../cases/a.md) [explicit](../cases/b.en.md)"),
              "cases/a.md": ("en", ""), "cases/b.md": ("en", "")}
-    assert kbc.referenced_by(pages) == {"cases/a.md": ["course/m.md"], "cases/b.md": ["course/m.md"]}
+    assert backlinks.referenced_by(_docs(pages)) == {"cases/a.md": ["course/m.md"], "cases/b.md": ["course/m.md"]}
 
 
 # ---------------------------------------------------------------------------
@@ -148,7 +156,7 @@ def test_referenced_by_english_pages_use_base_names():
 
 
 def _rec(src, lang, url, title="T", **meta):
-    return PageRecord(src, kbc.base_path(src), lang, url, title, meta, "")
+    return PageRecord(src, tree.base_path(src), lang, url, title, meta, "")
 
 
 def test_redirect_pages_for_aliases_in_both_languages():
@@ -156,7 +164,7 @@ def test_redirect_pages_for_aliases_in_both_languages():
     st.record(_rec("cases/new-id.md", "zh", "cases/new-id/", "新", aliases=["old-id"]))
     st.record(_rec("cases/new-id.en.md", "en", "en/cases/new-id/", "New", aliases=["old-id"]))
     st.record(_rec("cases/other.md", "zh", "cases/other/", aliases=["other"]))  # own id: no redirect
-    pages = kbc.redirect_pages(st)
+    pages = redirects.redirect_pages(st)
     assert sorted(pages) == ["cases/old-id/index.html", "en/cases/old-id/index.html"]
     for page in pages.values():
         assert '<meta http-equiv="refresh" content="0; url=../new-id/">' in page
@@ -165,11 +173,11 @@ def test_redirect_pages_for_aliases_in_both_languages():
 
 
 def test_rel_href():
-    assert kbc.rel_href("cases/", "cases/a/") == "a/"
-    assert kbc.rel_href("en/cases/", "en/cases/a/") == "a/"
-    assert kbc.rel_href("cases/a/", "course/m/") == "../../course/m/"
-    assert kbc.rel_href("en/cases/a/", "en/") == "../../"
-    assert kbc.rel_href("", "cases/") == "cases/"
+    assert tree.relative_url("cases/", "cases/a/") == "a/"
+    assert tree.relative_url("en/cases/", "en/cases/a/") == "a/"
+    assert tree.relative_url("cases/a/", "course/m/") == "../../course/m/"
+    assert tree.relative_url("en/cases/a/", "en/") == "../../"
+    assert tree.relative_url("", "cases/") == "cases/"
 
 
 # ---------------------------------------------------------------------------
@@ -192,7 +200,7 @@ def _index_links(site: Path, coll: str, lang: str) -> set[str]:
 
 def _collection_bases(docs: Path, coll: str) -> set[str]:
     return {p.name.replace(".en.md", ".md")[: -len(".md")] for p in (docs / coll).glob("*.md")
-            if kbc.collection_of(f"{coll}/{p.name}")}
+            if tree.collection_of(f"{coll}/{p.name}")}
 
 
 @pytest.mark.parametrize("coll", ["policies", "cases", "playbooks"])
@@ -305,7 +313,7 @@ def test_renamed_id_leaves_a_redirect(changed_site, prefix):
     old = changed_site / prefix / "cases" / "sl-test-old-id" / "index.html"
     assert new.is_file()
     assert old.is_file(), ("no redirect page: scripts/mkdocs_hooks.py on_post_build must write "
-                           "kb.collections.redirect_pages(state)")
+                           "kb.build.redirects.redirect_pages(state)")
     text = old.read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=../sl-test-renamed/">' in text
     assert '<link rel="canonical" href="../sl-test-renamed/">' in text
@@ -325,14 +333,14 @@ def test_invalid_front_matter_fails_the_strict_build(tmp_path):
 
 
 def _schema_cases():
-    from kb.mdparse import read_doc
+    from kb.model.mdparse import read_doc
 
     root = Path(__file__).resolve().parents[1]
     out = []
     for base in (root / "docs", root / "tests/fixtures/collections"):
         for path in sorted(base.rglob("*.md")):
             doc = read_doc(base, path)
-            coll = kbc.collection_of(doc.rel_path)
+            coll = tree.collection_of(doc.rel_path)
             if coll and not doc.meta_error:
                 out.append(pytest.param(coll, doc.meta, id=f"{base.name}/{doc.rel_path}"))
     # impossible and malformed dates: fastjsonschema's plain "date" format is a regex
@@ -347,7 +355,7 @@ def test_fast_schema_check_agrees_with_jsonschema(collection, meta):
     """The fast path may only say "valid" where jsonschema finds nothing."""
     import fastjsonschema
 
-    norm = kbc._normalise(dict(meta))
+    norm = kbc.normalise(dict(meta))
     full = list(kbc._validator(collection).iter_errors(norm))
     try:
         kbc._fast_validator(collection)(norm)

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
 
-from kb import terms  # noqa: E402
-from kb.tooltips import add_tooltips  # noqa: E402
+from kb.model import terms
+from kb.build.tooltips import add_tooltips
 
 TB = terms.load()
 HAN = "\u4e00-\u9fff"

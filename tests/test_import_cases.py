@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.mdparse import parse
-from kb import collections as kbc
+from kb.model.mdparse import parse
+from kb.model import schema as kbc
 from sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parents[1]

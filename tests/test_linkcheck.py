@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests"))
 
-import linkcheck  # noqa: E402
-from kb import xrefs  # noqa: E402
+import linkcheck
+from kb.checks import xrefs
 
 PAGE = "en/cases/cd-shijicheng/index.html"
 INJECT = ('<p><a href="../no-such-case/">broken</a> '

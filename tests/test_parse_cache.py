@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kb.site import Site, _cache_path
+from kb.model.site import Site, _cache_path
 from sitebuild import ROOT
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.build_support import ZWSP, redundant_zwsp
+from kb.build.search import ZWSP, redundant_zwsp
 from sitebuild import ROOT
 
 _TAG = re.compile(r"<[^<>]*>")

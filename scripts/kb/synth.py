@@ -35,9 +35,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import translations
-from .paths import DOCS
-from .paths import TERMS_FILE
+from .model import translations
+from .model.paths import DOCS, TERMS_FILE
 
 # (Chinese character, pinyin syllable) pairs for unique place names.
 _SYLLABLES = [

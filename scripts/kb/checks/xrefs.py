@@ -4,177 +4,31 @@ Everything here works on a :class:`kb.site.Site` (every page read and parsed
 once by :mod:`kb.mdparse`); :func:`check` returns :class:`kb.findings.Finding`
 objects, and ``scripts/check_xrefs.py`` is the thin command line around it.
 
-Rule codes (stable; documented in ``check_xrefs.py --help``):
+Rule codes: :mod:`kb.model.rules` (owners ``core``, ``xrefs``, ``schema``).
 """
 
 from __future__ import annotations
 
-import importlib
 import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Iterable
 from urllib.parse import unquote
 
-import yaml
+from ..model import generated, schema, translations, tree
+from ..model.config import MkdocsConfig, load_config, load_single_language_lines, missing_counterpart
+from ..model.findings import Finding
+from ..model.mdparse import Doc, parse
+from ..model.paths import DATA, SCHEMAS, TERMS_FILE
+from ..model.site import PageTask, Site, source_digest
+from ..model.terms import load as load_terms
+from ..model.tree import COLLECTIONS, DEFAULT_LANG, LANGS, SINGLE_LANGUAGE_FILE, base_path, lang_path, related_problems
 
-from .findings import Finding
-from .mdparse import LANGS, DEFAULT_LANG, Doc, Link, base_path, doc_lang, lang_path, parse
-from .paths import DATA, SCHEMAS
-from .site import PageTask, Site, source_digest
-from . import translations
-
-RULES: dict[str, str] = {
-    "XRF001": "relative link to a page or file that does not exist",
-    "XRF002": "link to an anchor that the target page does not have (in the reader's language)",
-    "XRF003": "site-absolute link ('/...'): use a relative link to the .md file",
-    "XRF010": "front matter 'related:' names a case, policy, playbook or module that does not exist",
-    "XRF011": "two pages claim the same front matter 'id'",
-    "XRF012": "collection page 'id' differs from its file name",
-    "XRF020": "page has no counterpart in the other language (and is not in single-language.yml)",
-    "XRF021": "link into the other language's pages (link the base file name x.md)",
-    "XRF022": "bad single-language.yml entry (no reason, unknown page, or page has both languages)",
-    "XRF030": "translation pair headings differ (count per level, or explicit anchors)",
-    "XRF031": "translation pair links to different targets",
-    "XRF040": "stale translation: the Chinese page changed since 'translated_from' was recorded",
-    "XRF041": "untracked translation: English page without 'translated_from'",
-    "XRF042": "translation pending: English page marked 'untranslated: true' (a warning; the page shows a notice)",
-    "XRF050": "page is in no navigation and linked from nowhere",
-    "XRF051": "navigation entry to a missing page",
-    "KB001": "malformed front matter (from the parsing core)",
-    "KB002": "file is not valid UTF-8 (from the parsing core)",
-}
-__doc__ += "\n".join(f"    {c}  {d}" for c, d in RULES.items()) + "\n"
-
-COLLECTIONS = {"cases": "case", "policies": "policy", "playbooks": "playbook"}
-SINGLE_LANGUAGE_FILE = "scripts/data/single-language.yml"
 
 _ATTR_ANY_ID = re.compile(r"\{:?[^}\n]*?(?<![\w-])#([A-Za-z0-9_\-:.\u00a0-\uffff]+)[^}\n]*\}")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-# --------------------------------------------------------------------------
-# mkdocs.yml
-# --------------------------------------------------------------------------
-class _TolerantLoader(yaml.SafeLoader):
-    """A SafeLoader that reads ``!!python/...`` tags (mkdocs.yml's slugify) as None."""
-
-
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
-
-
-@dataclass
-class NavEntry:
-    path: str  # docs-relative
-    line: int
-    col: int
-
-
-@dataclass
-class MkdocsConfig:
-    path: str  # as displayed
-    nav: list[NavEntry] | None = None  # None: no nav key (MkDocs then lists every page)
-    not_in_nav: list[str] = field(default_factory=list)
-
-
-def load_config(path: Path, display: str) -> MkdocsConfig:
-    text = Path(path).read_text(encoding="utf-8")
-    node = yaml.compose(text, Loader=_TolerantLoader)  # composing never constructs tags
-    data = yaml.load(text, Loader=_TolerantLoader) or {}
-    cfg = MkdocsConfig(display)
-    cfg.not_in_nav = [l.strip() for l in str(data.get("not_in_nav") or "").splitlines() if l.strip()]
-    if not isinstance(node, yaml.MappingNode):
-        return cfg
-    for key, value in node.value:
-        if key.value == "nav":
-            cfg.nav = []
-            _walk_nav(value, cfg.nav)
-    return cfg
-
-
-def _walk_nav(node: yaml.Node, out: list[NavEntry]) -> None:
-    if isinstance(node, yaml.ScalarNode):
-        v = str(node.value)
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", v) and not v.startswith("/"):
-            out.append(NavEntry(v, node.start_mark.line + 1, node.start_mark.column + 1))
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _walk_nav(item, out)
-    elif isinstance(node, yaml.MappingNode):
-        for _, value in node.value:
-            _walk_nav(value, out)
-
-
-def related_problems(related: object, bases: set[str]) -> list[str]:
-    """What is wrong with a page's ``related:`` front matter (XRF010), given the
-    language-neutral paths of every page; shared by the checker and the build."""
-    if not isinstance(related, dict):
-        return ["'related' must be a mapping of lists"]
-    out = []
-    for key, ids in related.items():
-        if ids is None:
-            continue
-        for ident in ids if isinstance(ids, list) else [ids]:
-            if key in COLLECTIONS:
-                base = f"{key}/{ident}.md"
-                if base not in bases:
-                    out.append(f"related.{key}: no {COLLECTIONS[key]} with ID '{ident}' (docs/{base})")
-            elif key == "modules":
-                if posixpath.normpath(str(ident)) not in bases:
-                    out.append(f"related.modules: no page '{ident}' in docs/")
-    return out
-
-
-def load_single_language(path: Path, display: str) -> tuple[dict[str, str], list[Finding]]:
-    entries, _lines, findings = load_single_language_lines(path, display)
-    return entries, findings
-
-
-def load_single_language_lines(path: Path, display: str) -> tuple[dict[str, str], dict[str, int], list[Finding]]:
-    """``{docs-relative path: reason}`` from single-language.yml.
-
-    Format::
-
-        pages:
-          - path: about/legal-notice.md
-            reason: a Chinese legal text with no official translation
-    """
-    findings: list[Finding] = []
-    text = Path(path).read_text(encoding="utf-8")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        return {}, {}, [Finding(display, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
-                                "XRF022", f"malformed YAML: {exc.problem}")]
-    entries: dict[str, str] = {}
-    entries_lines: dict[str, int] = {}
-    pages = data.get("pages") if isinstance(data, dict) else None
-    nodes = []
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            if k.value == "pages" and isinstance(v, yaml.SequenceNode):
-                nodes = v.value
-    if pages is None:
-        pages = []
-    if not isinstance(pages, list):
-        return {}, {}, [Finding(display, 1, 1, "XRF022", "expected 'pages:' with a list of {path, reason}")]
-    for i, item in enumerate(pages):
-        line = nodes[i].start_mark.line + 1 if i < len(nodes) else 1
-        if not isinstance(item, dict) or not item.get("path"):
-            findings.append(Finding(display, line, 1, "XRF022", "entry without 'path'"))
-            continue
-        reason = str(item.get("reason") or "").strip()
-        if not reason:
-            findings.append(Finding(display, line, 1, "XRF022", f"entry '{item['path']}' gives no 'reason'"))
-        entries[str(item["path"])] = reason or "?"
-        entries_lines[str(item["path"])] = line
-    return entries, entries_lines, findings
 
 
 # --------------------------------------------------------------------------
@@ -190,7 +44,8 @@ class Checker:
     single_display: str = SINGLE_LANGUAGE_FILE
     findings: list[Finding] = field(default_factory=list)
     _anchor_cache: dict[str, set[str]] = field(default_factory=dict)
-    _generated: dict[str, set[str]] | None = None
+    terms_file: Path = TERMS_FILE
+    _terms: object | None = None
 
     # ---------------------------------------------------------------- utils
     def disp(self, rel: str) -> str:
@@ -222,22 +77,14 @@ class Checker:
         return ids
 
     def generated_anchors(self, doc: Doc) -> set[str]:
-        """Anchors of the Markdown that build generators put into ``doc``."""
-        try:
-            from . import build_support, features  # noqa: F401  (registers generators)
-            from .terms import load
-        except Exception:  # pragma: no cover - a broken feature module
+        """Anchors of the Markdown that the build generates into ``doc`` from
+        the project's data (:mod:`kb.model.generated`: the glossary's terms)."""
+        if not any(n in generated.MARKDOWN for n in generated.names(doc.text)):
             return set()
-        names = re.findall(r"^<!--\s*kb:([a-z-]+)\s*-->\s*$", doc.text, re.M)
-        if not any(n in build_support.MARKDOWN_GENERATORS for n in names):
-            return set()
-        try:
-            tb = load()
-            md = build_support.expand_markdown(doc.text, doc.rel_path, doc.lang, tb)
-        except Exception:
-            return set()
-        return parse(doc.rel_path, md).anchors | set(
-            m.group(1) for m in _ATTR_ANY_ID.finditer(md))
+        if self._terms is None:
+            self._terms = load_terms(self.terms_file)
+        md = generated.expand(doc.text, doc.rel_path, doc.lang, self._terms)
+        return parse(doc.rel_path, md).anchors | {m.group(1) for m in _ATTR_ANY_ID.finditer(md)}
 
     # ---------------------------------------------------------------- rules
     def run(self) -> list[Finding]:
@@ -252,9 +99,6 @@ class Checker:
         self.check_nav()
         self.check_schema()
         return sorted(set(self.findings))
-
-    def target_doc(self, doc: Doc, link: Link) -> str | None:
-        return self.site.resolve(doc, link)
 
     def check_links(self) -> None:
         site = self.site
@@ -278,10 +122,8 @@ class Checker:
                              f"link '{link.target}' goes to the {tlang} page from a {doc.lang} page: "
                              f"link '{posixpath.basename(base_path(target))}' instead")
                 if target not in site.files:
-                    coll = target.split("/", 1)[0] if "/" in target else ""
-                    what = (f"no {COLLECTIONS[coll]} with ID '{posixpath.splitext(posixpath.basename(base_path(target)))[0]}'"
-                            if coll in COLLECTIONS and target.count("/") == 1 and target.endswith(".md")
-                            else "not found")
+                    coll = tree.collection_of(target)
+                    what = f"no {COLLECTIONS[coll]} with ID '{tree.stem_of(target)}'" if coll else "not found"
                     self.add(doc, rel, link.line, link.col, "XRF001",
                              f"link '{link.target}': target '{target}' {what}")
                     continue
@@ -317,9 +159,8 @@ class Checker:
                          f"id '{ident}' is already claimed by {self.disp(seen[key])}")
             else:
                 seen[key] = rel
-            parts = doc.base.split("/")
-            if len(parts) == 2 and parts[0] in COLLECTIONS and parts[1] != "index.md":
-                stem = parts[1][: -len(".md")]
+            if tree.collection_of(rel) is not None:
+                stem = tree.stem_of(rel)
                 if ident != stem:
                     self.add(doc, rel, line, 1, "XRF012",
                              f"id '{ident}' differs from the file name '{stem}'")
@@ -345,10 +186,9 @@ class Checker:
                 only = present[0]
                 rel = lang_path(base, only)
                 if rel not in self.single:
-                    missing = lang_path(base, [l for l in LANGS if l not in present][0])
-                    self.add(docs[only], rel, 1, 1, "XRF020",
-                             f"no {'English' if only == 'zh' else 'Chinese'} counterpart '{missing}' "
-                             f"(add it, or list this page in {self.single_display} with a reason)")
+                    missing = next(l for l in LANGS if l not in present)
+                    f = missing_counterpart(rel, missing, self.single_display)
+                    self.add(docs[only], rel, 1, 1, f.code, f.message)
                 continue
             zh, en = docs["zh"], docs["en"]
             self.compare_structure(zh, en)
@@ -446,8 +286,8 @@ class Checker:
                 if target is not None and target.endswith(".md") and target != rel:
                     reached.add(base_path(target))
         for base in bases:  # collection pages are listed on their generated index page
-            parts = base.split("/")
-            if len(parts) == 2 and parts[0] in COLLECTIONS and f"{parts[0]}/index.md" in bases:
+            coll = tree.collection_of(base)
+            if coll is not None and f"{coll}/index.md" in bases:
                 reached.add(base)
         for base in sorted(bases - reached):
             rel = base if base in site.docs else lang_path(base, "en")
@@ -476,39 +316,27 @@ def _fingerprint(doc: Doc, _zh: Doc | None) -> str | None:
     return translations.fingerprint(translations.body_of(doc.text)) if doc.lang == DEFAULT_LANG else None
 
 
-def _collections_module() -> Any:
-    try:
-        return importlib.import_module("kb.collections" if __package__ == "kb" else f"{__package__}.collections")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.endswith("collections") and "kb" in exc.name:
-            return None
-        raise
-
-
 def _schema_findings(doc: Doc, _zh: Doc | None) -> list[Finding]:
-    """Schema findings of one page, when kb.collections offers validate_front_matter."""
-    validate: Callable[..., Iterable[Finding]] | None = getattr(_collections_module(), "validate_front_matter", None)
-    if validate is None or doc.meta_error is not None:
-        return []
-    return list(validate(doc) or [])
+    """Schema findings of one page (none outside the collections)."""
+    return schema.validate_front_matter(doc) if doc.meta_error is None else []
 
 
 def page_tasks() -> list[PageTask]:
     """The per-page work of this checker: what a Site loads with."""
-    here = Path(__file__).parent
-    schema_inputs = [here / "collections.py", DATA / "vocabulary.yml", *sorted(SCHEMAS.glob("*.json"))]
+    model = Path(schema.__file__).parent
+    schema_inputs = [model / "schema.py", model / "tree.py", DATA / "vocabulary.yml", *sorted(SCHEMAS.glob("*.json"))]
     return [
-        PageTask("fingerprint", source_digest(here / "translations.py"), _fingerprint),
+        PageTask("fingerprint", source_digest(Path(translations.__file__)), _fingerprint),
         PageTask("schema", source_digest(*schema_inputs), _schema_findings),
     ]
 
 
 def check(docs_dir: Path, *, prefix: str = "", config: Path | None = None, config_display: str | None = None,
           single_language: Path | None = None, single_display: str | None = None,
-          site: Site | None = None) -> list[Finding]:
+          site: Site | None = None, terms_file: Path = TERMS_FILE) -> list[Finding]:
     """Every cross-reference finding of ``docs_dir``."""
     site = site or Site.load(docs_dir, tasks=page_tasks())
-    checker = Checker(site, prefix)
+    checker = Checker(site, prefix, terms_file=terms_file)
     pre: list[Finding] = []
     if config is not None:
         checker.config = load_config(config, config_display or str(config))

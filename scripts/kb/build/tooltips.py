@@ -20,8 +20,8 @@ from __future__ import annotations
 import html
 import re
 
-from .build_support import BuildState, PageRecord, html_transform, late_transform
-from .terms import TermBase
+from .registry import BuildState, PageRecord
+from ..model.terms import TermBase
 
 SKIP = {"code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style",
         "summary", "button", "svg", "textarea", "title", "label", "select", "option", "kbd", "samp"}
@@ -70,7 +70,6 @@ def add_tooltips(content: str, lang: str, tb: TermBase) -> str:
     return "".join(out)
 
 
-@html_transform
 def term_tooltips(content: str, rec: PageRecord, tb: TermBase) -> str:
     if rec.base in NO_TOOLTIPS or rec.meta.get("tooltips") is False:
         return content
@@ -80,7 +79,6 @@ def term_tooltips(content: str, rec: PageRecord, tb: TermBase) -> str:
 _ABBR = re.compile(r'<abbr class="kb-term" title="[^"]*" data-term="([^"]+)">(.*?)</abbr>', re.S)
 
 
-@late_transform
 def one_tooltip_per_term(content: str, rec: PageRecord, state: BuildState) -> str:
     """Pages composed of other pages (the handout) keep only the first tooltip of each term."""
     if content.count('class="kb-term"') < 2:

@@ -19,13 +19,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import mdparse
-from .mdparse import Doc, Link, base_path, doc_lang, lang_path, parse
+from . import mdparse, tree, yamlio
+from .mdparse import Doc, Link, parse
+from .tree import DEFAULT_LANG, base_path, doc_lang, join_link, lang_path, localized_target
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     h = hashlib.sha1()
-    for mod in (mdparse,):
+    for mod in (mdparse, tree, yamlio):
         h.update(Path(mod.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:16]
@@ -114,9 +115,9 @@ def _work(unit: list[tuple[str, bytes | None, Doc | None, list[str]]]) -> list[t
     for rel, data, doc, names in unit:
         if doc is None:
             doc = _parse_bytes(rel, data or b"")
-        if doc_lang(rel) == mdparse.DEFAULT_LANG:
+        if doc_lang(rel) == DEFAULT_LANG:
             zh_doc = doc
-        counterpart = zh_doc if doc_lang(rel) != mdparse.DEFAULT_LANG else None
+        counterpart = zh_doc if doc_lang(rel) != DEFAULT_LANG else None
         out.append((doc, {n: tasks[n].fn(doc, counterpart) for n in names}))
     return out
 
@@ -185,7 +186,7 @@ class Site:
             by_base.setdefault(base_path(rel), []).append(rel)
         units, pending = [], 0
         for base, rels in by_base.items():
-            rels.sort(key=lambda r: doc_lang(r) != mdparse.DEFAULT_LANG)  # Chinese first
+            rels.sort(key=lambda r: doc_lang(r) != DEFAULT_LANG)  # Chinese first
             zh_digest = digests.get(base) if base in data else None
             unit, work = [], False
             for rel in rels:
@@ -194,7 +195,7 @@ class Site:
                 done = dict(hit[2]) if doc is not None else {}
                 missing = []
                 for t in tasks:
-                    key = _task_key(t, zh_digest if doc_lang(rel) != mdparse.DEFAULT_LANG else None)
+                    key = _task_key(t, zh_digest if doc_lang(rel) != DEFAULT_LANG else None)
                     if done.get(t.name, ("",))[0] != key:
                         missing.append(t.name)
                 new[rel] = (digests[rel], doc, done)  # type: ignore[arg-type]
@@ -213,7 +214,7 @@ class Site:
             for (rel, _, _, names), (doc, res) in zip(unit, results):
                 digest, _, done = new[rel]
                 zh = base_path(rel)
-                zh_digest = digests.get(zh) if doc_lang(rel) != mdparse.DEFAULT_LANG and zh in data else None
+                zh_digest = digests.get(zh) if doc_lang(rel) != DEFAULT_LANG and zh in data else None
                 for t in tasks:
                     if t.name in res:
                         done[t.name] = (_task_key(t, zh_digest), res[t.name])
@@ -250,11 +251,6 @@ class Site:
         key = (posixpath.dirname(doc.rel_path), link.path, doc.lang)
         hit = self._resolved.get(key)
         if hit is None:
-            joined = posixpath.normpath(posixpath.join(key[0], link.path))
-            hit = joined
-            if joined.endswith(".md") and doc.lang != "zh" and not joined.endswith(f".{doc.lang}.md"):
-                localized = lang_path(joined, doc.lang)
-                if localized in self.docs:
-                    hit = localized
+            hit = localized_target(join_link(doc.rel_path, link.path), doc.lang, self.docs.__contains__)
             self._resolved[key] = hit  # pages of one folder link to the same few pages
         return hit

@@ -24,9 +24,8 @@ import yaml
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from .findings import Finding
-
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
+from .tree import DEFAULT_LANG, LANGS, base_path, doc_lang, is_external, lang_path, page_url  # noqa: F401
+from .yamlio import compose_and_load as _compose_and_load
 
 # The slug function of the build (mkdocs.yml: toc.slugify). Kept in one place.
 slugify = _pymdownx_slugify(case="lower")
@@ -42,30 +41,6 @@ _HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid=["']([^"']+)["']""")
 _HTML_HREF = re.compile(r"""<a\s[^>]*?href=["']([^"']+)["']""")
 _IGNORE_LINE = re.compile(r"<!--\s*kb-ignore\s+([A-Za-z0-9_, ]+?)\s*-->")
 _IGNORE_FILE = re.compile(r"<!--\s*kb-ignore-file\s+([A-Za-z0-9_, ]+?)\s*-->")
-
-
-def doc_lang(rel_path: str) -> str:
-    """The language of a page from its file name: ``x.en.md`` is English."""
-    return "en" if rel_path.endswith(".en.md") else DEFAULT_LANG
-
-
-def base_path(rel_path: str) -> str:
-    """The language-neutral path of a page: ``a/b.en.md`` -> ``a/b.md``."""
-    return rel_path[: -len(".en.md")] + ".md" if rel_path.endswith(".en.md") else rel_path
-
-
-def lang_path(base: str, lang: str) -> str:
-    """The file of ``base`` in ``lang``."""
-    return base if lang == DEFAULT_LANG else base[: -len(".md")] + f".{lang}.md"
-
-
-def page_url(base: str) -> str:
-    """The directory URL (relative to the language root) of a page."""
-    stem = base[: -len(".md")]
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")]
-        return stem
-    return stem + "/"
 
 
 @dataclass
@@ -95,7 +70,7 @@ class Link:
 
     @property
     def is_external(self) -> bool:
-        return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", self.target)) or self.target.startswith("//")
+        return is_external(self.target)
 
 
 @dataclass
@@ -188,20 +163,6 @@ def _md() -> Any:
 
 def _blank(s: str) -> str:
     return re.sub(r"[^\n]", " ", s)
-
-
-# libyaml's loader when PyYAML has it (about 10x faster than the pure-Python one)
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _compose_and_load(raw: str) -> tuple[Any, Any]:
-    """The node tree (for key lines) and the data of one YAML document, parsed once."""
-    loader = _YAML_LOADER(raw)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
 
 
 def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], Finding | None, int]:

@@ -1,4 +1,4 @@
-"""Translation tracking: the fingerprint of a Chinese page and the stale notice.
+"""Translation tracking: the fingerprint of a Chinese page.
 
 Every English page records in its front matter the fingerprint of the Chinese
 page body it was translated from::
@@ -8,27 +8,25 @@ page body it was translated from::
 The fingerprint is the first 12 hex digits of the SHA-256 of the Chinese page
 *body* (the text after the front matter, exactly as MkDocs hands it to
 ``on_page_markdown``), with trailing whitespace stripped from every line and
-from the end. The checker (:mod:`kb.xrefs`) computes it from the file, the
+from the end. The checker (:mod:`kb.checks.xrefs`) computes it from the file, the
 build from ``PageRecord.markdown``; both go through :func:`fingerprint`.
 
 ``python scripts/check_xrefs.py --mark-translated docs/x/page.en.md`` rewrites
 the ``translated_from:`` line after a translation has been reviewed
 (:func:`stamp`), and the build prepends a visible notice to an English page
-whose Chinese original has changed since (:func:`stale_notice`).
+whose Chinese original has changed since (:mod:`kb.build.stale`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html as _html
-import posixpath
 import re
 from pathlib import Path
 
 import yaml
 
-from .build_support import BuildState, PageRecord, late_transform
-from .mdparse import base_path, doc_lang
+from .tree import base_path, doc_lang
 
 FIELD = "translated_from"
 
@@ -121,46 +119,3 @@ def stamp(en_path: Path) -> str:
         with open(en_path, "w", encoding="utf-8", newline="") as fh:
             fh.write(new)
     return fp
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """A relative href from the page at ``from_url`` to the page at ``to_url``
-    (both site-relative, as MkDocs' ``page.url``: ``en/cases/x/``, ``cases/x/``, ``""``)."""
-    start = from_url if (from_url == "" or from_url.endswith("/")) else posixpath.dirname(from_url)
-    rel = posixpath.relpath(to_url or ".", start.rstrip("/") or ".")
-    if to_url == "" or to_url.endswith("/"):
-        rel = rel.rstrip("/") + "/" if rel != "." else "./"
-    return rel
-
-
-NOTICE = (
-    '<div class="admonition warning kb-stale"><p class="admonition-title">Translation out of date</p>'
-    "<p>The Chinese original of this page has changed since this translation was made. "
-    '<a href="{href}">Read the Chinese original</a>.</p></div>\n'
-)
-
-PENDING_NOTICE = (
-    '<div class="admonition info kb-stale"><p class="admonition-title">Translation pending</p>'
-    "<p>This page has not been translated into English yet. "
-    '<a href="{href}">Read the Chinese original</a>.</p></div>\n'
-)
-
-
-def stale_notice(rec: PageRecord, state: BuildState) -> str | None:
-    """The notice for an English page whose Chinese original moved on, else None."""
-    if rec.lang == "zh" or doc_lang(rec.src_uri) == "zh":
-        return None  # Chinese pages, and Chinese pages served as fallback
-    zh = state.pages.get("zh", {}).get(rec.base)
-    if zh is None:
-        return None  # an English-only page
-    if rec.meta.get("untranslated") is True:
-        return PENDING_NOTICE.format(href=_html.escape(relative_url(rec.url, zh.url), quote=True))
-    if recorded(rec.meta) == fingerprint(zh.markdown):
-        return None
-    return NOTICE.format(href=_html.escape(relative_url(rec.url, zh.url), quote=True))
-
-
-@late_transform
-def prepend_stale_notice(html: str, rec: PageRecord, state: BuildState) -> str:
-    notice = stale_notice(rec, state)
-    return notice + html if notice else html

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
-from .build_support import BuildState, PageRecord, late_generator
+from .registry import BuildState, PageRecord
 
-# The modules in course order (the navigation's order).
-MODULES = [
-    "course/overview.md",
-    "course/process-control.md",
-    "course/process-efficiency.md",
-    "course/production-factors.md",
-    "course/flagship-brands.md",
-]
+# A course module is a page of the course with learning objectives.
+MODULE_FOLDER = "course/"
+
+
+def modules(state: BuildState, lang: str) -> list[str]:
+    """The course modules in navigation order: the course's pages in the
+    navigation whose front matter lists ``objectives``."""
+    pages = state.pages.get(lang, {})
+    return [p for p in state.nav if p.startswith(MODULE_FOLDER) and p in pages and pages[p].meta.get("objectives")]
+
 
 _ID = re.compile(r'(\sid=")([^"]+)(")')
 _HREF_FRAGMENT = re.compile(r'(\shref=")#([^"]+)(")')
@@ -29,10 +31,10 @@ def module_section(rec: PageRecord) -> str:
     return f'<section class="kb-handout-module" id="{prefix}">\n{html}\n</section>'
 
 
-@late_generator("handout")
 def handout(rec: PageRecord, state: BuildState) -> str:
     pages = state.pages.get(rec.lang, {})
-    missing = [m for m in MODULES if m not in pages]
-    if missing:
-        raise ValueError(f"{rec.src_uri}: the handout needs the course modules {', '.join(missing)}")
-    return "\n".join(module_section(pages[m]) for m in MODULES)
+    found = modules(state, rec.lang)
+    if not found:
+        raise ValueError(f"{rec.src_uri}: the handout found no course module (a page of {MODULE_FOLDER} in the "
+                         "navigation with 'objectives' in its front matter)")
+    return "\n".join(module_section(pages[m]) for m in found)

@@ -4,21 +4,7 @@ Every rule reads :attr:`kb.mdparse.Doc.prose`, the lines of a page with code,
 inline code, URLs, HTML tags and link destinations blanked, so code and
 attributes are never reported nor rewritten; columns are those of the file.
 
-Rules (stable codes; *fixable* ones are rewritten by ``--fix``):
-
-======  =======  ==============================================================
-TRM001  fixable  wrong Chinese variant of a term (三事分离) or a misspelling (工专)
-TRM002           English page lacks the preferred rendering of a term that its
-                 Chinese counterpart uses
-TRM003           English page uses a rendering the term base decides against
-TYP001  fixable  half-width , . ; : ? ! ( ) next to Chinese characters
-TYP002  fixable  straight quotes " ' in Chinese prose (→ “ ” ‘ ’)
-TYP003  fixable  line break between two Chinese characters inside a paragraph
-                 (renders as a stray space): the lines are joined
-TYP004           a sentence split by a blank line (a paragraph ends mid-sentence
-                 and the next one continues it, e.g. after a page break)
-DUP001           a paragraph repeated within a page
-======  =======  ==============================================================
+Rule codes, summaries and which are fixable (``--fix``): :mod:`kb.model.rules`.
 
 Why the typography rules are hand-written and not autocorrect-py: tried with
 only its ``fullwidth`` rule enabled (its default rules add spaces between
@@ -39,26 +25,15 @@ from dataclasses import dataclass, field
 
 from pathlib import Path
 
-from . import terms as _terms
-from .findings import Finding
-from .mdparse import Doc
-from .site import PageTask, source_digest
-from .terms import TermBase
+from ..model import rules
+from ..model import terms as _terms
+from ..model.findings import Finding
+from ..model.mdparse import Doc
+from ..model.site import PageTask, source_digest
+from ..model.terms import TermBase
+from ..model.tree import PLACEHOLDER
 
-RULES: dict[str, tuple[bool, str]] = {
-    "TRM001": (True, "wrong Chinese variant of a term or a misspelling"),
-    "TRM002": (False, "English page lacks the preferred rendering of a term its Chinese page uses"),
-    "TRM003": (False, "English page uses a rendering the term base decides against"),
-    "TYP001": (True, "half-width , . ; : ? ! ( ) next to Chinese characters"),
-    "TYP002": (True, "straight quotes in Chinese prose"),
-    "TYP003": (True, "line break between two Chinese characters inside a paragraph"),
-    "TYP004": (False, "sentence split by a blank line (paragraph ends mid-sentence)"),
-    "DUP001": (False, "paragraph repeated within a page"),
-    "STY001": (False, "content page does not end with its sources section (## 资料来源 {#sources} / ## Sources {#sources})"),
-    "CAP001": (False, "photo caption (▲ ▶ …) mixed into the body text"),
-    "DUP002": (False, "sentences of another paragraph repeated inside a paragraph (text pasted into the wrong place)"),
-}
-FIXABLE = {code for code, (fix, _) in RULES.items() if fix}
+FIXABLE = rules.fixable()
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CLOSE = "”’」』》）】〕〉。，、；：？！…"
@@ -399,7 +374,6 @@ def rule_cap001(doc: Doc, res: Result) -> None:
                                         "or to a caption note"))
 
 
-_GENERATED = re.compile(r"^<!--\s*kb:[a-z-]+\s*-->\s*$", re.M)
 
 
 def rule_sty001(doc: Doc, res: Result) -> None:
@@ -407,7 +381,7 @@ def rule_sty001(doc: Doc, res: Result) -> None:
     has the anchor ``sources``. Index pages (``index.md``) and generated pages
     (with a ``<!-- kb:… -->`` placeholder) are not content pages."""
     name = doc.rel_path.rsplit("/", 1)[-1]
-    if name in ("index.md", "index.en.md") or _GENERATED.search(doc.text) or doc.meta_error:
+    if name in ("index.md", "index.en.md") or PLACEHOLDER.search(doc.text) or doc.meta_error:
         return
     h2 = [h for h in doc.headings if h.level == 2]
     if h2 and h2[-1].anchor == "sources":

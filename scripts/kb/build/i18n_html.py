@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from .build_support import PageRecord, html_transform
-from .terms import TermBase
+from .registry import PageRecord
+from ..model.terms import TermBase
 
 PERMALINK_TITLE = {"zh": "本节链接", "en": "Link to this section"}
 
 
-@html_transform
 def permalink_title(html: str, rec: PageRecord, tb: TermBase) -> str:
     """toc's permalink_title is one string for all languages: translate it."""
     if rec.lang == "zh":

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 
-from .build_support import markdown_generator
 from .terms import GROUPS, Term, TermBase
 
 GROUP_LABELS = {
@@ -87,7 +86,6 @@ def term_markdown(term: Term, lang: str) -> str:
     return "\n".join(parts) + "\n"
 
 
-@markdown_generator("glossary")
 def glossary_markdown(src_uri: str, lang: str, tb: TermBase) -> str:
     lang = "zh" if lang == "zh" else "en"
     out = []

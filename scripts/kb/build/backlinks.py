@@ -1,0 +1,83 @@
+"""The "Referenced by" section of every collection page: which module,
+playbook, policy, case or other page links to it (a late transform)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from ..model.mdparse import Doc
+from ..model.tree import base_path, collection_of, join_link
+from . import labels
+from .registry import BuildState, PageRecord
+
+
+def link_targets(doc: Doc) -> set[str]:
+    """The language-neutral pages a page links to (itself excluded)."""
+    out = set()
+    for link in doc.links:
+        if link.is_external or link.target.startswith("/") or not link.path or link.image:
+            continue
+        if not link.path.endswith(".md"):
+            continue
+        target = base_path(join_link(doc.base, link.path))
+        if target != doc.base:
+            out.add(target)
+    return out
+
+
+def referenced_by(docs: Mapping[str, Doc]) -> dict[str, list[str]]:
+    """Which pages link to each collection page.
+
+    ``docs``: base -> parsed page, for the pages of one language. Returns
+    base -> sorted bases of the pages linking to it, for every collection page
+    in ``docs`` (an empty list when none does). Linear in the pages' size.
+    """
+    out: dict[str, list[str]] = {b: [] for b in docs if collection_of(b)}
+    for doc in docs.values():
+        for target in link_targets(doc):
+            if target in out:
+                out[target].append(doc.base)
+    return {b: sorted(v, key=_ref_order) for b, v in out.items()}
+
+
+def _ref_kind(base: str) -> str:
+    if base.startswith("course/"):
+        return "modules"
+    return collection_of(base) or "pages"
+
+
+_KIND_ORDER = ("modules", "playbooks", "policies", "cases", "pages")
+
+
+def _ref_order(base: str) -> tuple[int, str]:
+    return (_KIND_ORDER.index(_ref_kind(base)), base)
+
+
+def _graph(rec: PageRecord, state: BuildState) -> dict[str, list[str]]:
+    """The graph of ``rec``'s language, computed once per build of it (kept
+    on the build's state; a rebuild of ``mkdocs serve`` starts a new state)."""
+    key = ("referenced-by", rec.lang)
+    if key not in state.memo:
+        pages = state.pages.get(rec.lang, {})
+        state.memo[key] = referenced_by({b: state.parsed(r) for b, r in pages.items()})
+    return state.memo[key]
+
+
+def referenced_by_section(html_in: str, rec: PageRecord, state: BuildState) -> str:
+    """Append the "Referenced by" section to every collection page."""
+    if collection_of(rec.base) is None:
+        return html_in
+    pages = state.pages.get(rec.lang, {})
+    refs = _graph(rec, state).get(rec.base, [])
+    lang = rec.lang
+    items = []
+    for b in refs:
+        src = pages.get(b)
+        if src is None:
+            continue
+        items.append(f"<li>{labels.t(lang, _ref_kind(b))}{'：' if lang == 'zh' else ': '}{labels.link(rec, src)}</li>")
+    body = f'<ul class="kb-referenced-by">\n' + "\n".join(items) + "\n</ul>" if items else \
+        f'<p class="kb-referenced-by">{labels.t(lang, "refby_none")}</p>'
+    return html_in + f'\n<h2 id="referenced-by">{labels.t(lang, "refby")}</h2>\n' + body + "\n"
+
+

@@ -1,0 +1,35 @@
+"""The build's features, listed once, in the order they run.
+
+Adding a feature: write it as a plain function in its own module under
+``kb/build/`` (typed by the aliases in :mod:`kb.build.registry`), test it on
+its own, and add it to the right list here. The order of each list is the
+order of the calls: e.g. the stale-translation notice is prepended before the
+"referenced by" section is appended, and tooltips are thinned last, once every
+other late transform has added its HTML.
+"""
+
+from __future__ import annotations
+
+from . import backlinks, collection_index, handout, i18n_html, redirects, search, stale, tooltips, validators
+from .registry import Registry
+
+
+def registry() -> Registry:
+    """A new registry with every feature of the site (Markdown generators come
+    from :mod:`kb.model.generated`)."""
+    return Registry(
+        validators=[
+            validators.front_matter_readable,
+            validators.front_matter_schema,
+            validators.translation_exists,
+        ],
+        site_validators=[validators.related_ids_exist],
+        html_transforms=[i18n_html.permalink_title, tooltips.term_tooltips],
+        late_generators={"handout": handout.handout, "collection-index": collection_index.collection_index},
+        late_transforms=[
+            stale.prepend_stale_notice,
+            backlinks.referenced_by_section,
+            tooltips.one_tooltip_per_term,
+        ],
+        post_build=[search.minify_search_worker, redirects.write_redirects],
+    )

@@ -1,0 +1,87 @@
+"""``kb``: the project's one command (installed into .venv from pyproject.toml).
+
+    kb check [--docs DIR] [--format json] [--select/--ignore CODES]   both checkers, one process
+    kb check-terms [PATH ...] [--fix]      terminology and typography (``kb fix`` = ``--fix``)
+    kb check-xrefs [--mark-translated P]   links, anchors, IDs, translations, navigation, schemas
+    kb build [--site-dir DIR]              checks + strict build + marker, then swap into place
+    kb serve [mkdocs serve options]        build, then serve on http://127.0.0.1:8000/
+    kb publish|rollback|status ...         atomic, verified publishing to intranet hosts
+    kb import-cases FILE.xlsx|FILE.csv     case pages from a spreadsheet
+    kb report                              places marked "to be supplied"
+    kb linkcheck SITE                      linkchecker over a built site on 127.0.0.1
+    kb bench [--quick]                     our build and checks against stock
+    kb rehearse-ci                         the GitLab pipeline, job by job, in a clean clone
+    kb schemas [--check]                   vocabularies into the JSON schemas
+    kb rules [--check]                     the rule table of the content guide from the registry
+
+Each subcommand takes ``--help``. Exit status: that of the subcommand (the
+checkers: 0 clean, 1 findings, 2 bad usage); 2 for an unknown subcommand.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+
+# subcommand -> (module, function, arguments put before the user's)
+COMMANDS: dict[str, tuple[str, str, list[str]]] = {
+    "check": ("kb.checks.cli", "main", []),
+    "check-terms": ("kb.checks.terms_cli", "main", []),
+    "fix": ("kb.checks.terms_cli", "main", ["--fix"]),
+    "check-xrefs": ("kb.checks.xrefs_cli", "main", []),
+    "build": ("kb.runner", "main", []),
+    "publish": ("kb.publish.cli", "main", ["publish"]),
+    "rollback": ("kb.publish.cli", "main", ["rollback"]),
+    "status": ("kb.publish.cli", "main", ["status"]),
+    "import-cases": ("kb.importer", "main", []),
+    "report": ("kb.reports", "main", []),
+    "linkcheck": ("kb.linkcheck", "main", []),
+    "bench": ("kb.bench.cli", "main", []),
+    "rehearse-ci": ("kb.pipeline", "main", []),
+    "schemas": ("kb.model.schema", "main", []),
+    "rules": ("kb.model.rules", "main", []),
+}
+
+
+def serve(argv: list[str]) -> int:
+    """Build with checks (so the marker and the checks are fresh), then serve."""
+    from kb.model.paths import ROOT
+    from kb.runner import main as build
+
+    rc = build([])
+    if rc != 0:
+        return rc
+    print("==> serving on http://127.0.0.1:8000/ (Ctrl-C to stop)", flush=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:8000", *argv]
+    try:
+        return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    except KeyboardInterrupt:
+        return 130
+
+
+def _usage() -> str:
+    return (__doc__ or "").split("\n\n")[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        print("usage: kb COMMAND [ARGS]\n\n" + _usage())
+        return 0 if args else 2
+    name, rest = args[0], args[1:]
+    if name == "serve":
+        return serve(rest)
+    if name not in COMMANDS:
+        print(f"kb: unknown command '{name}'\n\nusage: kb COMMAND [ARGS]\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module, func, pre = COMMANDS[name]
+    fn: Callable[[list[str]], int | None] = getattr(importlib.import_module(module), func)
+    return int(fn(pre + rest) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
