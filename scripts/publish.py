@@ -22,6 +22,7 @@ host keys are always checked strictly.  See scripts/deploy/README.md.
 The code lives in the package scripts/kb/publish/ (standard library only); this
 file is the entry point that the README, CI and scripts/deploy/publish.sh call.
 """
+
 from kb.publish.cli import main
 
 if __name__ == "__main__":

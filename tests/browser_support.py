@@ -71,7 +71,7 @@ class SiteServer:
         self.origin = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self.thread.start()
         return self
 
@@ -87,7 +87,7 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
 
 
-def new_context(browser, server: "SiteServer", viewport: dict, **kwargs):
+def new_context(browser, server: SiteServer, viewport: dict, **kwargs):
     """A browser context that records every request and lets none leave the
     test server: a request to another host is recorded, then aborted."""
     ctx = browser.new_context(viewport=viewport, **kwargs)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from sitebuild import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
-
-from sitebuild import build_site
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 Everything listens on 127.0.0.1 only and lives in a temporary directory.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -60,8 +61,19 @@ def ensure_tools() -> None:
         policy.chmod(0o755)
         created_policy = True
     try:
-        cmd = ["apt-get", "install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300",
-               "openssh-server", "openssh-client", "nginx", "rsync", "coreutils"]
+        cmd = [
+            "apt-get",
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "-o",
+            "DPkg::Lock::Timeout=300",
+            "openssh-server",
+            "openssh-client",
+            "nginx",
+            "rsync",
+            "coreutils",
+        ]
         if subprocess.run(cmd, env=env, capture_output=True).returncode != 0:
             subprocess.run(["apt-get", "-o", "DPkg::Lock::Timeout=300", "update"], env=env, capture_output=True)
             p = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -84,7 +96,9 @@ def wait_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 10.
     deadline = time.time() + timeout
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"server exited ({proc.returncode}): {log.read_text(errors='replace') if log.exists() else ''}")
+            raise RuntimeError(
+                f"server exited ({proc.returncode}): {log.read_text(errors='replace') if log.exists() else ''}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
@@ -105,8 +119,11 @@ def stop(proc: subprocess.Popen | None) -> None:
 
 
 def keygen(path: Path) -> None:
-    subprocess.run([which("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-C", "kb-publish-test", "-f", str(path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [which("ssh-keygen"), "-q", "-t", "ed25519", "-N", "", "-C", "kb-publish-test", "-f", str(path)],
+        check=True,
+        capture_output=True,
+    )
 
 
 class SSHServer:
@@ -132,26 +149,34 @@ class SSHServer:
         self.bad_known_hosts.write_text(f"[127.0.0.1]:{self.port} {other_pub}\n")
         self.log = self.dir / "sshd.log"
         cfg = self.dir / "sshd_config"
-        cfg.write_text("\n".join([
-            f"Port {self.port}",
-            "ListenAddress 127.0.0.1",
-            f"HostKey {self.host_key}",
-            f"PidFile {self.dir / 'sshd.pid'}",
-            f"AuthorizedKeysFile {self.dir / 'authorized_keys'}",
-            "StrictModes no",
-            "UsePAM no",
-            "PubkeyAuthentication yes",
-            "PasswordAuthentication no",
-            "KbdInteractiveAuthentication no",
-            "PermitRootLogin prohibit-password",
-            f"AllowUsers {self.user}",
-            "MaxStartups 100:30:200",
-            "LogLevel VERBOSE",
-            "",
-        ]))
+        cfg.write_text(
+            "\n".join(
+                [
+                    f"Port {self.port}",
+                    "ListenAddress 127.0.0.1",
+                    f"HostKey {self.host_key}",
+                    f"PidFile {self.dir / 'sshd.pid'}",
+                    f"AuthorizedKeysFile {self.dir / 'authorized_keys'}",
+                    "StrictModes no",
+                    "UsePAM no",
+                    "PubkeyAuthentication yes",
+                    "PasswordAuthentication no",
+                    "KbdInteractiveAuthentication no",
+                    "PermitRootLogin prohibit-password",
+                    f"AllowUsers {self.user}",
+                    "MaxStartups 100:30:200",
+                    "LogLevel VERBOSE",
+                    "",
+                ]
+            )
+        )
         os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
-        self.proc = subprocess.Popen([which("sshd"), "-D", "-f", str(cfg), "-E", str(self.log)],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [which("sshd"), "-D", "-f", str(cfg), "-E", str(self.log)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         wait_port(self.port, self.proc, self.log)
 
     def target(self, path: Path | str) -> str:
@@ -190,18 +215,46 @@ class NginxServer:
         site_conf = NGINX_CONF.read_text()
         assert "__ROOT__" in site_conf and "__PORT__" in site_conf
         (self.dir / "kb-site.conf").write_text(
-            site_conf.replace("__ROOT__", str(root)).replace("__PORT__", f"127.0.0.1:{self.port}"))
+            site_conf.replace("__ROOT__", str(root)).replace("__PORT__", f"127.0.0.1:{self.port}")
+        )
         conf = self.dir / "nginx.conf"
         conf.write_text(MAIN_NGINX_CONF.format(dir=self.dir))
         self.log = self.dir / "err.log"
         nginx = which("nginx")
-        test = subprocess.run([nginx, "-t", "-p", str(self.dir), "-e", str(self.log), "-c", str(conf),
-                               "-g", f"daemon off; pid {self.dir}/nginx.pid;"], capture_output=True, text=True)
+        test = subprocess.run(
+            [
+                nginx,
+                "-t",
+                "-p",
+                str(self.dir),
+                "-e",
+                str(self.log),
+                "-c",
+                str(conf),
+                "-g",
+                f"daemon off; pid {self.dir}/nginx.pid;",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if test.returncode != 0:
             raise RuntimeError(f"nginx -t failed: {test.stderr}")
-        self.proc = subprocess.Popen([nginx, "-p", str(self.dir), "-e", str(self.log), "-c", str(conf),
-                                      "-g", f"daemon off; pid {self.dir}/nginx.pid;"],
-                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [
+                nginx,
+                "-p",
+                str(self.dir),
+                "-e",
+                str(self.log),
+                "-c",
+                str(conf),
+                "-g",
+                f"daemon off; pid {self.dir}/nginx.pid;",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
         wait_port(self.port, self.proc, self.log)
 
     def url(self, path: str) -> str:
@@ -243,8 +296,16 @@ def random_commit() -> str:
     return secrets.token_hex(20)
 
 
-def make_site(path: Path, version: str, *, commit: str | None = None, checks: dict | None = None,
-              strict: bool = True, marker: bool = True, big_mb: float = 0.0) -> Path:
+def make_site(
+    path: Path,
+    version: str,
+    *,
+    commit: str | None = None,
+    checks: dict | None = None,
+    strict: bool = True,
+    marker: bool = True,
+    big_mb: float = 0.0,
+) -> Path:
     """A small MkDocs-like bilingual site; `version` appears in every HTML page."""
     path.mkdir(parents=True)
     (path / "en" / "search").mkdir(parents=True)
@@ -254,20 +315,23 @@ def make_site(path: Path, version: str, *, commit: str | None = None, checks: di
     (path / "index.html").write_text(
         f"<!doctype html><html lang=zh><head><title>首页 {version}</title>"
         f"<link rel=stylesheet href=assets/x.abc12345.min.css></head>"
-        f"<body><h1>知识库 {version}</h1>{FILLER}</body></html>\n", encoding="utf-8")
+        f"<body><h1>知识库 {version}</h1>{FILLER}</body></html>\n",
+        encoding="utf-8",
+    )
     (path / "guide" / "index.html").write_text(f"<html><body>指南 {version}{FILLER}</body></html>\n", encoding="utf-8")
     (path / "en" / "index.html").write_text(
         f"<!doctype html><html lang=en><body><h1>Knowledge base {version}</h1>{FILLER}</body></html>\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (path / "404.html").write_text(f"<html lang=zh><body>页面未找到 zh-404 {FILLER}</body></html>\n", encoding="utf-8")
-    (path / "en" / "404.html").write_text(f"<html lang=en><body>Page not found en-404 {FILLER}</body></html>\n",
-                                          encoding="utf-8")
+    (path / "en" / "404.html").write_text(
+        f"<html lang=en><body>Page not found en-404 {FILLER}</body></html>\n", encoding="utf-8"
+    )
     # identical in every version -> hard-linked by --link-dest
     (path / "assets" / "x.abc12345.min.css").write_text("body{color:#333}\n" * 40)
     (path / "assets" / "javascripts" / "workers" / "search.abcdef12.min.js").write_text("/*w*/var a=1;\n" * 40)
     (path / "assets" / "plain.css").write_text("p{margin:0}\n")
-    index = {"config": {"lang": ["zh"]}, "docs": [{"location": "", "title": f"首页 {version}",
-                                                     "text": "知识库 " * 50}]}
+    index = {"config": {"lang": ["zh"]}, "docs": [{"location": "", "title": f"首页 {version}", "text": "知识库 " * 50}]}
     (path / "search" / "search_index.json").write_text(json.dumps(index, ensure_ascii=False))
     index["docs"][0]["title"] = f"Home {version}"
     (path / "en" / "search" / "search_index.json").write_text(json.dumps(index))
@@ -278,9 +342,12 @@ def make_site(path: Path, version: str, *, commit: str | None = None, checks: di
         for i in range(n):
             (big / f"blob{i:03d}.bin").write_bytes(os.urandom(128 * 1024))
     if marker:
-        m = {"commit": commit or random_commit(), "strict": strict,
-             "checks": {"check_terms": "passed", "check_xrefs": "passed"} if checks is None else checks,
-             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        m = {
+            "commit": commit or random_commit(),
+            "strict": strict,
+            "checks": {"check_terms": "passed", "check_xrefs": "passed"} if checks is None else checks,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
         (path / ".kb-build.json").write_text(json.dumps(m))
     return path
 
@@ -313,8 +380,7 @@ def publish_cmd(*args: str) -> list[str]:
 
 
 def run_publish(*args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(publish_cmd(*args), capture_output=True, text=True,
-                          env=env or clean_env(), timeout=timeout)
+    return subprocess.run(publish_cmd(*args), capture_output=True, text=True, env=env or clean_env(), timeout=timeout)
 
 
 def kill_group(proc: subprocess.Popen, sig=signal.SIGKILL) -> None:

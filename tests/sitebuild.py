@@ -27,8 +27,9 @@ def write_config(tmp: Path, docs_dir: Path, **overrides: str) -> Path:
     return cfg
 
 
-def build_site(site_dir: Path, docs_dir: Path | None = None, tmp: Path | None = None,
-               strict: bool = True) -> subprocess.CompletedProcess:
+def build_site(
+    site_dir: Path, docs_dir: Path | None = None, tmp: Path | None = None, strict: bool = True
+) -> subprocess.CompletedProcess:
     """Run ``mkdocs build`` (strict by default); returns the finished process."""
     # never -q: with -q MkDocs drops warnings before strict mode counts them
     args = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)]

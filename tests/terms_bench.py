@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
 from kb.model import terms
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_corpus(out: Path, n_pairs: int = 500, seed: int = 1, damaged_every: int = 50) -> Path:
@@ -30,15 +30,41 @@ def make_corpus(out: Path, n_pairs: int = 500, seed: int = 1, damaged_every: int
     out.mkdir(parents=True, exist_ok=True)
     for i in range(n_pairs):
         sample = rnd.sample(tb.terms, 8)
-        zh = ["---", f"title: 合成页面{i}", "description: 基准测试用的合成页面。", "---", "", f"# 合成页面{i} {{#page}}", ""]
-        en = ["---", f"title: Synthetic page {i}", "description: A synthetic page for the benchmark.", "---", "",
-              f"# Synthetic page {i} {{#page}}", ""]
+        zh = [
+            "---",
+            f"title: 合成页面{i}",
+            "description: 基准测试用的合成页面。",
+            "---",
+            "",
+            f"# 合成页面{i} {{#page}}",
+            "",
+        ]
+        en = [
+            "---",
+            f"title: Synthetic page {i}",
+            "description: A synthetic page for the benchmark.",
+            "---",
+            "",
+            f"# Synthetic page {i} {{#page}}",
+            "",
+        ]
         for k, t in enumerate(sample):
-            zh += [f"## {t.zh} {{#s{k}}}", "", f"本节介绍“{t.zh}”。{t.def_zh}见 `kb-{k}` 和[术语表](../glossary.md#{t.id})。",
-                   "", f"- {t.zh}的要点：{t.def_zh[:30]}", ""]
-            en += [f"## {t.en_plain[:1].upper()}{t.en_plain[1:]} {{#s{k}}}", "",
-                   f"This section is about {t.en}. {t.def_en} See `kb-{k}` and the [glossary](../glossary.md#{t.id}).",
-                   "", f"- Key point of {t.en}: {t.def_en[:40]}", ""]
+            zh += [
+                f"## {t.zh} {{#s{k}}}",
+                "",
+                f"本节介绍“{t.zh}”。{t.def_zh}见 `kb-{k}` 和[术语表](../glossary.md#{t.id})。",
+                "",
+                f"- {t.zh}的要点：{t.def_zh[:30]}",
+                "",
+            ]
+            en += [
+                f"## {t.en_plain[:1].upper()}{t.en_plain[1:]} {{#s{k}}}",
+                "",
+                f"This section is about {t.en}. {t.def_en} See `kb-{k}` and the [glossary](../glossary.md#{t.id}).",
+                "",
+                f"- Key point of {t.en}: {t.def_en[:40]}",
+                "",
+            ]
         zh += ["```text", "代码块,不检查", "```", ""]
         en += ["```text", "code, not checked", "```", ""]
         if damaged_every and i % damaged_every == 0:
@@ -52,8 +78,9 @@ def time_checker(docs: Path) -> tuple[float, subprocess.CompletedProcess]:
     """Wall-clock seconds of one run (and the process; ``cpu_seconds`` on it)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_terms.py"), str(docs)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_terms.py"), str(docs)], capture_output=True, text=True
+    )
     took = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc.cpu_seconds = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -65,5 +92,7 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         docs = make_corpus(Path(tmp) / "docs", n)
         took, proc = time_checker(docs)
-        print(f"{n} pairs ({2 * n} pages): {took:.2f} s wall, {proc.cpu_seconds:.2f} s CPU, exit {proc.returncode}, "
-              f"{len(proc.stdout.splitlines())} findings")
+        print(
+            f"{n} pairs ({2 * n} pages): {took:.2f} s wall, {proc.cpu_seconds:.2f} s CPU, exit {proc.returncode}, "
+            f"{len(proc.stdout.splitlines())} findings"
+        )

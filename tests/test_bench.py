@@ -41,8 +41,13 @@ def _synthetic_files(d: Path) -> list[Path]:
 
 def test_quick_benchmark_prints_the_table_with_every_row_and_ratio() -> None:
     before = set(_synthetic_files(ROOT / "docs")) | set(_synthetic_files(ROOT / "site"))
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/bench.py"), "--quick"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/bench.py"), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = proc.stdout
     assert HEADER in out, out
@@ -78,7 +83,11 @@ def test_corpus_pairs_are_sized_tracked_and_link_clean(tmp_path: Path) -> None:
         assert f'translated_from: "{translations.fingerprint(body)}"' in en
         assert "{#" in zh and "](" in zh
     # the cross-reference checker finds nothing in the synthetic pages
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/check_xrefs.py"), "--docs", str(docs)],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/check_xrefs.py"), "--docs", str(docs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode in (0, 1), proc.stderr
     assert "synth-" not in proc.stdout, proc.stdout

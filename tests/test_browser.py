@@ -22,19 +22,17 @@ from pathlib import Path
 
 import pytest
 import yaml
-from playwright.sync_api import sync_playwright
-
 from browser_support import (
     DESKTOP,
     PAGE_TYPES,
     PHONE,
     SiteServer,
-    launch_chromium,
     lang_path,
+    launch_chromium,
     new_context,
     search,
 )
-
+from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -168,7 +166,9 @@ def test_search_finds_the_page_in_the_first_results(search_pages, lang: str, que
     results = search(search_pages[lang], query)
     paths = [r["path"] for r in results]
     shown = [f"{i + 1}. {r['path']} {_clean(r['titles'][0])}" for i, r in enumerate(results[:8])]
-    assert expect in paths[: QUERIES["max_rank"]], f"{query!r}: {expect} not in the first {QUERIES['max_rank']}:\n" + "\n".join(shown)
+    assert expect in paths[: QUERIES["max_rank"]], (
+        f"{query!r}: {expect} not in the first {QUERIES['max_rank']}:\n" + "\n".join(shown)
+    )
     # results never mix languages
     foreign = [p for p in paths if p.startswith("/en/") != (lang == "en")]
     assert not foreign, f"{query!r} on the {lang} site shows pages of the other language: {foreign}"
@@ -179,12 +179,43 @@ def test_search_finds_the_page_in_the_first_results(search_pages, lang: str, que
 # must be exactly Material's: the same result locations in the same order, the
 # same highlighted titles and snippets, scores, query terms and suggestions.
 SAME_RESULT_QUERIES = {
-    "zh": ["三事分流", "在职党员到社区报到", "党支部标准化规范化建设", "龙攀苑", "社区", "社", "2.8万", "3449",
-           "171.32万", "3.8亿元", "网格 管理", "党员 -社区", "+党建 +社区", "title:社区", "triage",
-           "无此词汇qqxz", "社区"],
-    "en": ["triage", "community access", "Lead Goose", "Standardised Party Branch Building", "community",
-           "c", "3,449", "3449", "1713200", "380 million yuan", "the", "party -community", "title:community",
-           "三事分流", "qqxzzy", "community"],
+    "zh": [
+        "三事分流",
+        "在职党员到社区报到",
+        "党支部标准化规范化建设",
+        "龙攀苑",
+        "社区",
+        "社",
+        "2.8万",
+        "3449",
+        "171.32万",
+        "3.8亿元",
+        "网格 管理",
+        "党员 -社区",
+        "+党建 +社区",
+        "title:社区",
+        "triage",
+        "无此词汇qqxz",
+        "社区",
+    ],
+    "en": [
+        "triage",
+        "community access",
+        "Lead Goose",
+        "Standardised Party Branch Building",
+        "community",
+        "c",
+        "3,449",
+        "3449",
+        "1713200",
+        "380 million yuan",
+        "the",
+        "party -community",
+        "title:community",
+        "三事分流",
+        "qqxzzy",
+        "community",
+    ],
 }
 
 # In the page: our search worker driven as Material's main thread drives it
@@ -207,11 +238,15 @@ _WORKER_JS = """
 """
 
 # One worker per build.
-_BOTH_BUILDS_JS = """async (queries) => {""" + _WORKER_JS + """
+_BOTH_BUILDS_JS = (
+    """async (queries) => {"""
+    + _WORKER_JS
+    + """
   const setup = {config: index.config, docs: index.docs, options: {suggest: true}};
   return {worker, fast: await ask(worker + '&lunr=fast', setup, queries),
           material: await ask(worker + '&lunr=material', setup, queries)};
 }"""
+)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -244,13 +279,17 @@ def test_fast_index_build_answers_exactly_as_materials(chromium, site_server, la
 # The Chinese index is declared as lunr's built-in "en" with an empty pipeline
 # (kb.build.search.split_search_index) so that no lunr.zh script is fetched;
 # it must answer exactly as with lunr.zh and the stemmer-only pipeline.
-_ZH_PLUGIN_JS = """async (queries) => {""" + _WORKER_JS + """
+_ZH_PLUGIN_JS = (
+    """async (queries) => {"""
+    + _WORKER_JS
+    + """
   const answers = async cfg => (await ask(worker + '&lunr=material',
                                           {config: cfg, docs: index.docs, options: {suggest: true}}, queries)).out;
   return {served: index.config,
           plain: await answers(index.config),
           lunrZh: await answers({...index.config, lang: ['zh'], pipeline: ['stemmer']})};
 }"""
+)
 
 
 def test_the_chinese_index_answers_as_with_lunr_zh(chromium, site_server) -> None:
@@ -271,7 +310,10 @@ def test_the_chinese_index_answers_as_with_lunr_zh(chromium, site_server) -> Non
 
 # A small index is built by Material's own code and the faster build is not
 # even downloaded; from FAST_FROM sections (kb-search.js) it is loaded and used.
-_BY_SIZE_JS = """async ([copies, query]) => {""" + _WORKER_JS + """
+_BY_SIZE_JS = (
+    """async ([copies, query]) => {"""
+    + _WORKER_JS
+    + """
   const docs = [];
   for (let i = 0; i < copies; i++)
     for (const d of index.docs) docs.push({...d, location: i ? `copy-${i}/${d.location}` : d.location});
@@ -279,6 +321,7 @@ _BY_SIZE_JS = """async ([copies, query]) => {""" + _WORKER_JS + """
   const got = await ask(url, {config: index.config, docs, options: {suggest: false}}, [query]);
   return {worker: url, sections: docs.length, ready: got.ready, found: got.out[0].data.items.length};
 }"""
+)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -291,8 +334,11 @@ def test_the_faster_index_build_is_loaded_for_a_large_index_only(chromium, site_
         small = page.evaluate(_BY_SIZE_JS, [1, query])
         large = page.evaluate(_BY_SIZE_JS, [8, query])
         assert small["sections"] < 2000 <= large["sections"], (small["sections"], large["sections"])
-        state = {w.url: w.evaluate("[self.kbSearchBuild || null, typeof self.fastLunr]")
-                 for w in page.workers if "kb-search.js" in w.url}
+        state = {
+            w.url: w.evaluate("[self.kbSearchBuild || null, typeof self.fastLunr]")
+            for w in page.workers
+            if "kb-search.js" in w.url
+        }
         assert state[small["worker"]] == [None, "undefined"], state  # Material's build, file not fetched
         assert state[large["worker"]] == ["fast", "function"], state
         for got in (small, large):
@@ -463,9 +509,8 @@ def test_no_serious_accessibility_violation(desktop, site_server, axe, kind: str
     results = axe.run(desktop)
     bad = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     report = [
-        f"{v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(
-            f"{n['target']}: {n['failureSummary'].splitlines()[-1].strip()}" for n in v["nodes"][:5]
-        )
+        f"{v['id']} ({v['impact']}): {v['help']}\n    "
+        + "\n    ".join(f"{n['target']}: {n['failureSummary'].splitlines()[-1].strip()}" for n in v["nodes"][:5])
         for v in bad
     ]
     assert not bad, f"{path}:\n" + "\n".join(report)
@@ -548,7 +593,10 @@ def _check_rendering(page, url: str) -> None:
     assert not problems, f"{url}: {problems}"
 
 
-CJK_FAMILY = re.compile(r"WenQuanYi|文泉|Noto Sans CJK|Noto Serif CJK|Source Han|PingFang|Microsoft YaHei|Hiragino|Droid Sans Fallback", re.I)
+CJK_FAMILY = re.compile(
+    r"WenQuanYi|文泉|Noto Sans CJK|Noto Serif CJK|Source Han|PingFang|Microsoft YaHei|Hiragino|Droid Sans Fallback",
+    re.I,
+)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -18,15 +18,13 @@ PY = sys.executable
 
 def test_build_then_publish_to_a_local_target(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    proc = subprocess.run([PY, "scripts/build.py", "--site-dir", str(site)], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run([PY, "scripts/build.py", "--site-dir", str(site)], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "==> check_terms: passed" in proc.stdout and "==> check_xrefs: passed" in proc.stdout
     marker = json.loads((site / ".kb-build.json").read_text(encoding="utf-8"))
     assert re.fullmatch(r"[0-9a-f]{40}", marker["commit"]) and marker["strict"] is True
     assert marker["checks"] == {"check_terms": "passed", "check_xrefs": "passed"}
-    report = subprocess.run([PY, "scripts/report_tbs.py", "--format", "json"], cwd=ROOT,
-                            capture_output=True, text=True)
+    report = subprocess.run([PY, "scripts/report_tbs.py", "--format", "json"], cwd=ROOT, capture_output=True, text=True)
     assert report.returncode == 0
     assert json.loads(report.stdout)["total"] == marker["to_be_supplied"] > 0
     # world-readable, for web servers and link checkers running as nobody
@@ -34,8 +32,9 @@ def test_build_then_publish_to_a_local_target(tmp_path: Path) -> None:
 
     target = tmp_path / "www"
     args = ["--allow-dirty"] if marker.get("dirty") else []
-    pub = subprocess.run([PY, "scripts/publish.py", "publish", str(site), str(target), *args], cwd=ROOT,
-                         capture_output=True, text=True)
+    pub = subprocess.run(
+        [PY, "scripts/publish.py", "publish", str(site), str(target), *args], cwd=ROOT, capture_output=True, text=True
+    )
     assert pub.returncode == 0, pub.stdout + pub.stderr
     live = target / "current"
     assert (live / "index.html").read_bytes() == (site / "index.html").read_bytes()
@@ -45,11 +44,11 @@ def test_build_then_publish_to_a_local_target(tmp_path: Path) -> None:
 def test_report_lists_each_place_with_its_position(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "a.md").write_text("# 甲\n\n发文日期：<span class=\"kb-tbs\">待补充：原文未载明。</span>\n", encoding="utf-8")
-    (docs / "a.en.md").write_text("# A\n\nDate: <span class=\"kb-tbs\">To be supplied: not given.</span>\n",
-                                  encoding="utf-8")
-    proc = subprocess.run([PY, "scripts/report_tbs.py", "--docs", str(docs)], cwd=ROOT,
-                          capture_output=True, text=True)
+    (docs / "a.md").write_text('# 甲\n\n发文日期：<span class="kb-tbs">待补充：原文未载明。</span>\n', encoding="utf-8")
+    (docs / "a.en.md").write_text(
+        '# A\n\nDate: <span class="kb-tbs">To be supplied: not given.</span>\n', encoding="utf-8"
+    )
+    proc = subprocess.run([PY, "scripts/report_tbs.py", "--docs", str(docs)], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0
     assert "docs/a.md:3:6: TBS 待补充：原文未载明。" in proc.stdout
     assert "docs/a.en.md:3:7: TBS To be supplied: not given." in proc.stdout

@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from sitebuild import ROOT
 
-from kb.model import site as kbsite
 from kb.checks import termcheck, xrefs
+from kb.model import site as kbsite
 from kb.model import terms
 from kb.model.paths import TERMS_FILE
-from sitebuild import ROOT
 
 PY = sys.executable
 SCRIPTS = ROOT / "scripts"
@@ -91,8 +91,10 @@ def test_an_english_page_is_rechecked_when_only_its_chinese_page_changed(tmp_pat
     zh.write_text("# 标题\n\n社区实行三事分流，推行“四联双报到”。\n", encoding="utf-8")
     second = kbsite.Site.load(docs, cache=True, tasks=_tasks())
     assert "TRM002" in _term_codes(second, "a/index.en.md")
-    assert second.result("terms", "a/index.en.md").findings == \
-        kbsite.Site.load(docs, cache=False, tasks=_tasks()).result("terms", "a/index.en.md").findings
+    assert (
+        second.result("terms", "a/index.en.md").findings
+        == kbsite.Site.load(docs, cache=False, tasks=_tasks()).result("terms", "a/index.en.md").findings
+    )
 
 
 def test_every_page_is_rechecked_when_the_term_base_changed(tmp_path: Path) -> None:
@@ -103,8 +105,10 @@ def test_every_page_is_rechecked_when_the_term_base_changed(tmp_path: Path) -> N
     shutil.copy(TERMS_FILE, tb_file)
     assert _term_codes(kbsite.Site.load(docs, cache=True, tasks=_tasks(tb_file)), "index.md") == []
     text = tb_file.read_text(encoding="utf-8")
-    tb_file.write_text(text.replace("misspellings:\n", "misspellings:\n  - wrong: 试点社区\n    right: 示范社区\n", 1),
-                       encoding="utf-8")
+    tb_file.write_text(
+        text.replace("misspellings:\n", "misspellings:\n  - wrong: 试点社区\n    right: 示范社区\n", 1),
+        encoding="utf-8",
+    )
     assert "TRM001" in _term_codes(kbsite.Site.load(docs, cache=True, tasks=_tasks(tb_file)), "index.md")
 
 

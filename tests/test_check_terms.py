@@ -9,17 +9,16 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from kb.model import terms
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "check_terms.py"
 FIX = Path("tests/fixtures/terms")  # relative: the output keeps paths as given
 SOURCE = ROOT.parent / "shared" / "source" / "liuzhou-article.zh.txt"
-
-from kb.model import terms
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -65,8 +64,21 @@ BAD = {
     "trm003/bad.en.md": ["trm003/bad.en.md:2:8: TRM003", "trm003/bad.en.md:7:85: TRM003"],
 }
 
-GOOD = ["trm001/good.md", "typ001/good.md", "typ001en/good.en.md", "typ002/good.md", "typ003/good.md",
-        "typ004/good.md", "dup001/good.md", "dup002/good.md", "cap001/good.md", "sty001/good.md", "sty001/good.en.md", "sty001/index.md", "untouched/code.md"]
+GOOD = [
+    "trm001/good.md",
+    "typ001/good.md",
+    "typ001en/good.en.md",
+    "typ002/good.md",
+    "typ003/good.md",
+    "typ004/good.md",
+    "dup001/good.md",
+    "dup002/good.md",
+    "cap001/good.md",
+    "sty001/good.md",
+    "sty001/good.en.md",
+    "sty001/index.md",
+    "untouched/code.md",
+]
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -150,7 +162,19 @@ def test_exit_2_on_bad_usage_and_unreadable_inputs(tmp_path):
 
 def test_help_documents_every_rule_code():
     out = run("--help").stdout
-    for code in ("TRM001", "TRM002", "TRM003", "TYP001", "TYP002", "TYP003", "TYP004", "DUP001", "DUP002", "CAP001", "STY001"):
+    for code in (
+        "TRM001",
+        "TRM002",
+        "TRM003",
+        "TYP001",
+        "TYP002",
+        "TYP003",
+        "TYP004",
+        "DUP001",
+        "DUP002",
+        "CAP001",
+        "STY001",
+    ):
         assert code in out
     assert "kb-ignore-file" in out
 
@@ -208,9 +232,21 @@ def test_fix_on_the_raw_source_article(tmp_path):
     # sentences split by page breaks (e.g. 组 / 织优势)
     left = locations(proc.stdout.replace("fixed ", "FIXED "))
     p = str(copy)
-    assert left == [f"{p}:1:1: STY001", f"{p}:9:1: CAP001", f"{p}:11:1: CAP001", f"{p}:17:107: TYP004", f"{p}:23:17: TYP004", f"{p}:33:250: TYP004",
-                    f"{p}:41:260: TYP004", f"{p}:51:142: TYP004", f"{p}:60:51: TYP004", f"{p}:62:1: CAP001", f"{p}:68:1: DUP002", f"{p}:70:1: DUP001",
-                    f"{p}:72:89: TYP004"]
+    assert left == [
+        f"{p}:1:1: STY001",
+        f"{p}:9:1: CAP001",
+        f"{p}:11:1: CAP001",
+        f"{p}:17:107: TYP004",
+        f"{p}:23:17: TYP004",
+        f"{p}:33:250: TYP004",
+        f"{p}:41:260: TYP004",
+        f"{p}:51:142: TYP004",
+        f"{p}:60:51: TYP004",
+        f"{p}:62:1: CAP001",
+        f"{p}:68:1: DUP002",
+        f"{p}:70:1: DUP001",
+        f"{p}:72:89: TYP004",
+    ]
     assert "split by a page break and a caption?" in proc.stdout  # 示 / ▶caption / 范
     assert "paragraph repeats the one at line 56" in proc.stdout
     assert proc.returncode == 1
@@ -265,10 +301,17 @@ def test_term_base_validation(tmp_path):
     with pytest.raises(terms.TermBaseError, match=r"zh '甲' is used by both"):
         terms.load(dupzh)
     slug = _write(tmp_path, "terms:\n" + ENTRY.format(id="Bad Id", zh="甲", en="a"))
-    with pytest.raises(terms.TermBaseError, match=r"terms.yml:2: term #1 \(Bad Id\): id 'Bad Id' must be an ASCII slug"):
+    with pytest.raises(
+        terms.TermBaseError, match=r"terms.yml:2: term #1 \(Bad Id\): id 'Bad Id' must be an ASCII slug"
+    ):
         terms.load(slug)
-    real = _write(tmp_path, "terms:\n" + ENTRY.format(id="a", zh="红色物业", en="a")
-                  + ENTRY.format(id="b", zh="红星物业", en="b") + "    wrong_zh: [红色物业]\n")
+    real = _write(
+        tmp_path,
+        "terms:\n"
+        + ENTRY.format(id="a", zh="红色物业", en="a")
+        + ENTRY.format(id="b", zh="红星物业", en="b")
+        + "    wrong_zh: [红色物业]\n",
+    )
     with pytest.raises(terms.TermBaseError, match=r"wrong_zh '红色物业' of 'b' is \(part of\) the real term"):
         terms.load(real)
 
@@ -280,9 +323,29 @@ def test_real_term_base():
     for t in tb.terms:
         assert t.def_zh and t.def_en and t.source
     by_zh = {t.zh: t for t in tb.terms}
-    for zh in ("三事分流", "四联双报到", "头雁计划", "三岗十八级", "五办两中心", "六化小区", "七彩地图", "红星物业",
-               "红色物业", "大工委", "大党委", "党建名师工作室", "红色管家", "红旗网格", "奋斗支部", "136志愿专列",
-               "柳州城市党建学院", "五查五规范", "三会一课", "一减六增", "三无小区"):
+    for zh in (
+        "三事分流",
+        "四联双报到",
+        "头雁计划",
+        "三岗十八级",
+        "五办两中心",
+        "六化小区",
+        "七彩地图",
+        "红星物业",
+        "红色物业",
+        "大工委",
+        "大党委",
+        "党建名师工作室",
+        "红色管家",
+        "红旗网格",
+        "奋斗支部",
+        "136志愿专列",
+        "柳州城市党建学院",
+        "五查五规范",
+        "三会一课",
+        "一减六增",
+        "三无小区",
+    ):
         assert zh in by_zh, zh
     # renderings the content writers use, exactly
     assert by_zh["三事分流"].en == "three-way issue triage" and by_zh["三事分流"].id == "three-way-triage"

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from kb.model import translations, tree
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "check_xrefs.py"
 FIXTURES = ROOT / "tests" / "fixtures" / "xrefs"
 
-from kb.model import translations, tree
 
 SELECT = ["--select", "XRF,KB00"]
 
@@ -132,7 +133,12 @@ def test_json_output():
     item = data[0]
     assert set(item) == {"path", "line", "col", "code", "severity", "message"}
     assert (item["path"], item["line"], item["col"], item["code"], item["severity"]) == (
-        "docs/a.en.md", 3, 1, "XRF040", "error")
+        "docs/a.en.md",
+        3,
+        1,
+        "XRF040",
+        "error",
+    )
     assert "stale translation" in item["message"]
     proc = run("--docs", "docs", "--format", "json", *SELECT, cwd=FIXTURES / "stale" / "good")
     assert (proc.returncode, json.loads(proc.stdout)) == (0, [])

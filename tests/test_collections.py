@@ -12,16 +12,15 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from sitebuild import build_site
 
 from kb.build import backlinks, redirects
+from kb.build.registry import BuildState, PageRecord
 from kb.model import schema as kbc
 from kb.model import tree
-from kb.model.mdparse import parse
-from kb.build.registry import BuildState, PageRecord
-from kb.model.mdparse import read_doc
-from kb.model.tree import page_url
+from kb.model.mdparse import parse, read_doc
 from kb.model.paths import DOCS, SCHEMAS
-from sitebuild import build_site
+from kb.model.tree import page_url
 
 FIXTURES = Path(__file__).parent / "fixtures" / "collections"
 
@@ -31,7 +30,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "collections"
 
 def test_schemas_are_valid_and_generated_from_the_vocabulary():
     assert kbc.sync_schemas(check=True) == [], (
-        "schemas are stale: run `PYTHONPATH=scripts .venv/bin/python -m kb.collections --sync-schemas`")
+        "schemas are stale: run `PYTHONPATH=scripts .venv/bin/python -m kb.collections --sync-schemas`"
+    )
     vocab = kbc.vocabulary()
     for name in ("policy", "case", "playbook"):
         schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
@@ -62,27 +62,33 @@ def test_sync_schemas_rewrites_a_stale_enum(tmp_path):
 EXPECTED = {
     "cases/sl-good-case.md": [],
     "cases/sl-bad-list.md": [
-        "cases/sl-bad-list.md:10:1: KB101 field 'list': expected one of mca-2018-100, local; got 'mca-2019'"],
+        "cases/sl-bad-list.md:10:1: KB101 field 'list': expected one of mca-2018-100, local; got 'mca-2019'"
+    ],
     "cases/sl-missing-id.md": ["cases/sl-missing-id.md:1:1: KB102 field 'id': missing (required)"],
     "cases/sl-wrong-year.md": [
-        "cases/sl-wrong-year.md:11:1: KB101 field 'year': expected an integer or null; got '2020'"],
+        "cases/sl-wrong-year.md:11:1: KB101 field 'year': expected an integer or null; got '2020'"
+    ],
     "cases/sl-id-not-stem.md": [
-        "cases/sl-id-not-stem.md:2:1: KB104 field 'id': expected 'sl-id-not-stem' (the file name); got 'sl-other-id'"],
+        "cases/sl-id-not-stem.md:2:1: KB104 field 'id': expected 'sl-id-not-stem' (the file name); got 'sl-other-id'"
+    ],
     "cases/sl-bad-nested.md": [
         "cases/sl-bad-nested.md:1:1: KB102 field 'district': missing (required)",
         "cases/sl-bad-nested.md:6:1: KB103 field 'distirct': unknown field (did you mean 'district'?)",
         "cases/sl-bad-nested.md:16:32: KB101 field 'related.policies[1]': expected lower-case ASCII words "
-        "joined by '-' (e.g. lz-longpanyuan-136); got 'Bad_ID'"],
+        "joined by '-' (e.g. lz-longpanyuan-136); got 'Bad_ID'",
+    ],
     "policies/sl-bad-policy.md": [
         "policies/sl-bad-policy.md:3:1: KB101 field 'title': expected a title without 《》; got '《示例市测试方案》'",
         "policies/sl-bad-policy.md:5:1: KB101 field 'kind': expected one of 方案, 制度, 措施, 清单, 办法; got '通知'",
         "policies/sl-bad-policy.md:7:1: KB101 field 'date': expected a real date (YYYY-MM-DD); got '2020-13-01'",
-        "policies/sl-bad-policy.md:14:1: KB101 field 'sources': expected at least 1 entry; got an empty list"],
+        "policies/sl-bad-policy.md:14:1: KB101 field 'sources': expected at least 1 entry; got an empty list",
+    ],
     "playbooks/sl-bad-playbook.en.md": [
         "playbooks/sl-bad-playbook.en.md:1:1: KB102 field 'owner': missing (required)",
         "playbooks/sl-bad-playbook.en.md:4:1: KB101 field 'kind': expected one of brand, mechanism; got 'brand-new'",
         "playbooks/sl-bad-playbook.en.md:6:13: KB101 field 'related.modules[0]': expected a docs-relative path "
-        "of a Chinese page, e.g. course/flagship-brands.md; got 'course/overview.en.md'"],
+        "of a Chinese page, e.g. course/flagship-brands.md; got 'course/overview.en.md'",
+    ],
 }
 
 
@@ -106,14 +112,24 @@ def test_collection_of():
 def test_unquoted_yaml_date_is_accepted_as_a_date():
     meta = yaml_meta("policies/p.md", date="2022-08-01")
     import datetime
+
     meta["date"] = datetime.date(2022, 8, 1)  # what `date: 2022-08-01` loads as
     assert kbc.validate_meta("policies/p.md", meta) == []
 
 
 def yaml_meta(rel, **over):
-    base = {"id": "p", "title": "示例方案", "issuer": None, "kind": "方案", "status": "已出台", "date": None,
-            "doc_number": None, "summary": "测试。", "related": {"modules": [], "cases": [], "playbooks": []},
-            "sources": ["示例来源"]}
+    base = {
+        "id": "p",
+        "title": "示例方案",
+        "issuer": None,
+        "kind": "方案",
+        "status": "已出台",
+        "date": None,
+        "doc_number": None,
+        "summary": "测试。",
+        "related": {"modules": [], "cases": [], "playbooks": []},
+        "sources": ["示例来源"],
+    }
     base.update(over)
     return base
 
@@ -128,7 +144,10 @@ def _docs(pages: dict) -> dict:
 
 def test_referenced_by_graph():
     pages = {
-        "course/m.md": ("zh", "见[案例](../cases/a.md)和[手册](../playbooks/p.md#x)，[外部](https://example.invalid/cases/b.md)。"),
+        "course/m.md": (
+            "zh",
+            "见[案例](../cases/a.md)和[手册](../playbooks/p.md#x)，[外部](https://example.invalid/cases/b.md)。",
+        ),
         "playbooks/p.md": ("zh", "[案例 A](../cases/a.md) [政策](../policies/q.md)\n\n![图](../cases/b.md)"),
         "policies/q.md": ("zh", "[自己](q.md) [案例 B](../cases/b.md)"),
         "cases/a.md": ("zh", "[同一名单](b.md) [自己](#top)"),
@@ -146,8 +165,11 @@ def test_referenced_by_graph():
 
 
 def test_referenced_by_english_pages_use_base_names():
-    pages = {"course/m.md": ("en", "[Case](../cases/a.md) [explicit](../cases/b.en.md)"),
-             "cases/a.md": ("en", ""), "cases/b.md": ("en", "")}
+    pages = {
+        "course/m.md": ("en", "[Case](../cases/a.md) [explicit](../cases/b.en.md)"),
+        "cases/a.md": ("en", ""),
+        "cases/b.md": ("en", ""),
+    }
     assert backlinks.referenced_by(_docs(pages)) == {"cases/a.md": ["course/m.md"], "cases/b.md": ["course/m.md"]}
 
 
@@ -199,8 +221,11 @@ def _index_links(site: Path, coll: str, lang: str) -> set[str]:
 
 
 def _collection_bases(docs: Path, coll: str) -> set[str]:
-    return {p.name.replace(".en.md", ".md")[: -len(".md")] for p in (docs / coll).glob("*.md")
-            if tree.collection_of(f"{coll}/{p.name}")}
+    return {
+        p.name.replace(".en.md", ".md")[: -len(".md")]
+        for p in (docs / coll).glob("*.md")
+        if tree.collection_of(f"{coll}/{p.name}")
+    }
 
 
 @pytest.mark.parametrize("coll", ["policies", "cases", "playbooks"])
@@ -233,8 +258,10 @@ def _referrers_in_docs(docs: Path, lang: str, target: str) -> set[str]:
         is_en = p.name.endswith(".en.md")
         if is_en != (lang == "en") or p.relative_to(docs).as_posix() in (target, target.replace(".md", ".en.md")):
             continue
-        if re.search(r"\]\((?:\.\./)*(?:[\w-]+/)?" + re.escape(name[:-3]) + r"(?:\.en)?\.md(?:#[^)]*)?\)",
-                     p.read_text(encoding="utf-8")):
+        if re.search(
+            r"\]\((?:\.\./)*(?:[\w-]+/)?" + re.escape(name[:-3]) + r"(?:\.en)?\.md(?:#[^)]*)?\)",
+            p.read_text(encoding="utf-8"),
+        ):
             rel = p.relative_to(docs).as_posix().replace(".en.md", ".md")
             out.add(rel)
     return out
@@ -248,8 +275,10 @@ def test_built_page_shows_referenced_by(built_site, lang):
     m = re.search(r'<h2 id="referenced-by">(.*?)</h2>(.*?)(?:<h2|</article>|$)', page, re.S)
     assert m, "no Referenced by section"
     assert m.group(1) == ("被以下内容引用" if lang == "zh" else "Referenced by")
-    got = {posixpath.normpath(posixpath.join(f"{prefix}cases/lz-longpanyuan-136", h)) + "/"
-           for h in _HREF.findall(m.group(2))}
+    got = {
+        posixpath.normpath(posixpath.join(f"{prefix}cases/lz-longpanyuan-136", h)) + "/"
+        for h in _HREF.findall(m.group(2))
+    }
     want = {prefix + page_url(b) for b in _referrers_in_docs(DOCS, lang, target)}
     assert want, "the fixture page should be linked from somewhere"
     assert got == want
@@ -290,12 +319,17 @@ def changed_site(tmp_path_factory) -> Path:
     docs = tmp / "docs"
     shutil.copytree(DOCS, docs)
     page = docs / "cases" / "lz-longpanyuan-136.md"
-    page.write_text(re.sub(r"(?m)^title: .*$", "title: 改过标题的测试案例", page.read_text(encoding="utf-8"), count=1),
-                    encoding="utf-8")
+    page.write_text(
+        re.sub(r"(?m)^title: .*$", "title: 改过标题的测试案例", page.read_text(encoding="utf-8"), count=1),
+        encoding="utf-8",
+    )
     (docs / "cases" / "sl-test-renamed.md").write_text(RENAMED_ZH, encoding="utf-8")
     (docs / "cases" / "sl-test-renamed.en.md").write_text(
-        RENAMED_ZH.replace("title: 示例市改名测试社区工作法", "title: Renamed test case")
-        .replace("# 示例市改名测试社区工作法", "# Renamed test case"), encoding="utf-8")
+        RENAMED_ZH.replace("title: 示例市改名测试社区工作法", "title: Renamed test case").replace(
+            "# 示例市改名测试社区工作法", "# Renamed test case"
+        ),
+        encoding="utf-8",
+    )
     proc = build_site(tmp / "site", docs, tmp)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return tmp / "site"
@@ -312,8 +346,9 @@ def test_renamed_id_leaves_a_redirect(changed_site, prefix):
     new = changed_site / prefix / "cases" / "sl-test-renamed" / "index.html"
     old = changed_site / prefix / "cases" / "sl-test-old-id" / "index.html"
     assert new.is_file()
-    assert old.is_file(), ("no redirect page: scripts/mkdocs_hooks.py on_post_build must write "
-                           "kb.build.redirects.redirect_pages(state)")
+    assert old.is_file(), (
+        "no redirect page: scripts/mkdocs_hooks.py on_post_build must write kb.build.redirects.redirect_pages(state)"
+    )
     text = old.read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh" content="0; url=../sl-test-renamed/">' in text
     assert '<link rel="canonical" href="../sl-test-renamed/">' in text
@@ -328,8 +363,9 @@ def test_invalid_front_matter_fails_the_strict_build(tmp_path):
     page.write_text(page.read_text(encoding="utf-8").replace("list: mca-2018-100", "list: mca-2019"), encoding="utf-8")
     proc = build_site(tmp_path / "site", docs, tmp_path)
     assert proc.returncode != 0
-    assert ("cases/lz-longpanyuan-136.md:1:1: KB101 field 'list': expected one of mca-2018-100, local; "
-            "got 'mca-2019'") in proc.stdout + proc.stderr
+    assert (
+        "cases/lz-longpanyuan-136.md:1:1: KB101 field 'list': expected one of mca-2018-100, local; got 'mca-2019'"
+    ) in proc.stdout + proc.stderr
 
 
 def _schema_cases():

@@ -11,6 +11,7 @@ Also: no course page carries the OCR error 工专, and the source-reading
 page carries neither the duplicated paragraph twice nor the garbled
 sentence that joined the 行动学习 paragraph to another one.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,10 +59,30 @@ def test_figure_table_shape():
         assert f["module"].startswith("course/") and f["module"].endswith(".md"), f
         assert not f["module"].endswith(".en.md"), f
     # every figure that the brief names is covered
-    must = ["825个", "近8万名", "2.8万场次", "171.32万人次", "211个", "6600多支",
-            "32个", "92项", "172个", "55个", "24名", "43个", "4000万元", "3449名",
-            "超3.8亿元", "连续9年", "自2014年以来", "2021年10月", "5个小组",
-            "四个环节", "八个方面", "2020年"]
+    must = [
+        "825个",
+        "近8万名",
+        "2.8万场次",
+        "171.32万人次",
+        "211个",
+        "6600多支",
+        "32个",
+        "92项",
+        "172个",
+        "55个",
+        "24名",
+        "43个",
+        "4000万元",
+        "3449名",
+        "超3.8亿元",
+        "连续9年",
+        "自2014年以来",
+        "2021年10月",
+        "5个小组",
+        "四个环节",
+        "八个方面",
+        "2020年",
+    ]
     zh_all = {f["zh"] for f in FIGS}
     for m in must:
         assert any(m in z for z in zh_all), f"figure {m} missing from {FIGURES.name}"
@@ -89,8 +110,15 @@ def test_figure_in_english_module(fig):
 
 
 # the course pages of this test (other pages under docs/course/ belong to other checks)
-COURSE_IDS = ["index", "overview", "process-control", "process-efficiency",
-              "production-factors", "flagship-brands", "source-reading"]
+COURSE_IDS = [
+    "index",
+    "overview",
+    "process-control",
+    "process-efficiency",
+    "production-factors",
+    "flagship-brands",
+    "source-reading",
+]
 COURSE_PAGES = [COURSE / f"{i}{suffix}" for i in COURSE_IDS for suffix in (".md", ".en.md")]
 
 
@@ -118,8 +146,11 @@ def test_source_reading_cleaned():
     assert len(page) < len(full), "source-reading.md needs a ## 图片说明 {#captions} section"
     flat = _norm(page)
     # the duplicated paragraph (推动资源项目向基层倾斜) is kept once
-    for marker in ["推动资源项目向基层倾斜", "按照“权随责走、费随事转”原则",
-                   "自2014年以来，连续9年使用惠民项目资金办实事"]:
+    for marker in [
+        "推动资源项目向基层倾斜",
+        "按照“权随责走、费随事转”原则",
+        "自2014年以来，连续9年使用惠民项目资金办实事",
+    ]:
         assert flat.count(_norm(marker)) == 1, f"{marker} appears {flat.count(_norm(marker))} times"
     # the garbled join after the 行动学习 paragraph is gone
     for garbled in ["四个环节的开展,共出经费", "四个环节的开展，共出经费"]:
@@ -134,7 +165,9 @@ def test_source_reading_cleaned():
 
 @pytest.mark.parametrize("page", ZH_PAGES, ids=[p.name for p in ZH_PAGES])
 def test_english_counterpart_has_same_anchors(page):
-    anchors = lambda t: re.findall(r"\{#([a-z0-9-]+)\}", t)
+    def anchors(t: str) -> list[str]:
+        return re.findall(r"\{#([a-z0-9-]+)\}", t)
+
     en = page.with_name(page.name[:-3] + ".en.md")
     assert en.is_file(), f"missing {en.name}"
     assert anchors(page.read_text(encoding="utf-8")) == anchors(en.read_text(encoding="utf-8"))

@@ -8,17 +8,16 @@ from __future__ import annotations
 import html
 import json
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from kb.build.tooltips import add_tooltips
+from kb.model import terms
+
 ROOT = Path(__file__).resolve().parents[1]
 
-from kb.model import terms
-from kb.build.tooltips import add_tooltips
 
 TB = terms.load()
 HAN = "\u4e00-\u9fff"
@@ -42,7 +41,7 @@ def test_glossary_has_one_anchor_per_term(site, lang):
         assert page.count(f'id="{t.id}"') == 1, t.id
         assert html.escape(t.definition(lang), quote=False) in page, t.id
     tri = TB.by_id("three-way-triage")
-    block = page[page.index('id="three-way-triage"'): page.index('id="four-links-dual-reporting"')]
+    block = page[page.index('id="three-way-triage"') : page.index('id="four-links-dual-reporting"')]
     if lang == "zh":
         assert ">三事分流<" in block and "three-way issue triage" in block and "学院译法" in block
         assert "<del>three matters diversion</del>" in block and "<del>三事分离</del>" in block
@@ -64,8 +63,9 @@ def test_tooltip_on_a_chinese_page_inside_a_chinese_sentence(site):
     page = (site / "course/process-efficiency/index.html").read_text(encoding="utf-8")
     tri = TB.by_id("three-way-triage")
     title = html.escape(tri.def_zh, quote=True)
-    m = re.search(rf'(.)<abbr class="kb-term" title="{re.escape(title)}" data-term="three-way-triage">三事分流</abbr>(.)',
-                  page)
+    m = re.search(
+        rf'(.)<abbr class="kb-term" title="{re.escape(title)}" data-term="three-way-triage">三事分流</abbr>(.)', page
+    )
     assert m, "no tooltip on 三事分流"
     assert re.match(f"[{HAN}“]", m.group(1)) and re.match(f"[{HAN}”]", m.group(2))
     assert page.count(">三事分流</abbr>") == 1  # the first use only
@@ -74,8 +74,12 @@ def test_tooltip_on_a_chinese_page_inside_a_chinese_sentence(site):
 def test_tooltip_on_an_english_page(site):
     page = (site / "en/course/process-efficiency/index.html").read_text(encoding="utf-8")
     tri = TB.by_id("three-way-triage")
-    assert re.search(rf'<abbr class="kb-term" title="{re.escape(html.escape(tri.def_en, quote=True))}" '
-                     r'data-term="three-way-triage">three-way issue triage</abbr>', page, re.I)
+    assert re.search(
+        rf'<abbr class="kb-term" title="{re.escape(html.escape(tri.def_en, quote=True))}" '
+        r'data-term="three-way-triage">three-way issue triage</abbr>',
+        page,
+        re.I,
+    )
 
 
 class _Nesting(HTMLParser):
@@ -107,7 +111,7 @@ def test_no_tooltip_in_headings_links_or_code(site):
     total = 0
     for p in pages:
         text = p.read_text(encoding="utf-8")
-        start = text.find('<article')
+        start = text.find("<article")
         parser = _Nesting()
         parser.feed(text[start:] if start >= 0 else text)
         assert not parser.bad, (p, parser.bad[:3])
@@ -118,16 +122,22 @@ def test_no_tooltip_in_headings_links_or_code(site):
 
 
 def test_tooltip_transform_skips_code_links_headings_and_attributes():
-    src = ('<h2 id="a">三事分流</h2><p title="三事分流">见<a href="#x">三事分流</a>和<code>三事分流</code>，'
-           '<abbr title="x">三事分流</abbr>。柳州创新运用三事分流机制和四联双报到，再说三事分流。</p>'
-           '<script>var a="三事分流";</script><pre>头雁计划</pre>')
+    src = (
+        '<h2 id="a">三事分流</h2><p title="三事分流">见<a href="#x">三事分流</a>和<code>三事分流</code>，'
+        '<abbr title="x">三事分流</abbr>。柳州创新运用三事分流机制和四联双报到，再说三事分流。</p>'
+        '<script>var a="三事分流";</script><pre>头雁计划</pre>'
+    )
     out = add_tooltips(src, "zh", TB)
     assert out.count('class="kb-term"') == 2
     assert '用<abbr class="kb-term" title="' in out and '" data-term="three-way-triage">三事分流</abbr>机制' in out
     assert '">四联双报到</abbr>' in out and '">双报到</abbr>' not in out  # longest match first
-    assert out.startswith('<h2 id="a">三事分流</h2><p title="三事分流">见<a href="#x">三事分流</a>和<code>三事分流</code>')
+    assert out.startswith(
+        '<h2 id="a">三事分流</h2><p title="三事分流">见<a href="#x">三事分流</a>和<code>三事分流</code>'
+    )
     assert out.endswith('<script>var a="三事分流";</script><pre>头雁计划</pre>')
-    en = add_tooltips("<p>The Four Links and Dual Reporting and dual reporting; <code>dual reporting</code></p>", "en", TB)
+    en = add_tooltips(
+        "<p>The Four Links and Dual Reporting and dual reporting; <code>dual reporting</code></p>", "en", TB
+    )
     assert '">Four Links and Dual Reporting</abbr>' in en and '">dual reporting</abbr>;' in en
 
 
@@ -151,7 +161,8 @@ def test_search_index_has_terms_as_tokens(site):
     gets by splitting the indexed text at the configured separator."""
     data = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     separator = re.compile(data["config"]["separator"])
-    tokens = {t for d in data["docs"] for block in re.split(r"<[^<>]*>", d["text"])
-              for t in separator.split(block) if t}
+    tokens = {
+        t for d in data["docs"] for block in re.split(r"<[^<>]*>", d["text"]) for t in separator.split(block) if t
+    }
     for w in ("三事分流", "双报到", "头雁计划", "五办两中心", "四联双报到"):
         assert w in tokens, w

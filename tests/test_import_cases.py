@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from kb.model.mdparse import parse
-from kb.model import schema as kbc
 from sitebuild import build_site
+
+from kb.model import schema as kbc
+from kb.model.mdparse import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "import"
@@ -21,8 +21,12 @@ DOCS = ROOT / "docs"
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cases.py"), *map(str, args)],
-                          cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_cases.py"), *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
 
 
 def snapshot(docs: Path) -> dict[str, bytes]:
@@ -93,7 +97,8 @@ def test_imported_pages_are_built_with_script_as_text(imported, prefix):
         assert "Translation pending" in a and 'href="../../../cases/sl-test-community-a/"' in a
     else:
         assert '<span class="kb-tbs">待补充：原文未载明</span>' in (
-            site / "cases" / "sl-test-xlsx-second" / "index.html").read_text(encoding="utf-8")
+            site / "cases" / "sl-test-xlsx-second" / "index.html"
+        ).read_text(encoding="utf-8")
     index = (site / prefix / "cases" / "index.html").read_text(encoding="utf-8")
     for cid in NEW:
         assert f'href="{cid}/"' in index
@@ -106,17 +111,33 @@ def test_imported_pages_are_built_with_script_as_text(imported, prefix):
 # Refusals: all or nothing, FILE:ROW:COL: CODE message
 
 
-@pytest.mark.parametrize("name,expected", [
-    ("dup-id.csv", ["tests/fixtures/import/dup-id.csv:4:1: KB124 duplicate id 'sl-test-dup': also in row 2"]),
-    ("dup-id.xlsx", ["tests/fixtures/import/dup-id.xlsx:3:1: KB124 duplicate id 'sl-test-dup': also in row 2",
-                     "tests/fixtures/import/dup-id.xlsx:4:13: KB123 required cell 'sources' is empty"]),
-    ("missing-required.csv", ["tests/fixtures/import/missing-required.csv:3:4: KB123 required cell 'sources' is empty"]),
-    ("bad-values.csv", [
-        "tests/fixtures/import/bad-values.csv:2:3: KB126 field 'list': expected one of mca-2018-100, local; got 'mca-2019'",
-        "tests/fixtures/import/bad-values.csv:3:4: KB126 field 'year': expected an integer or null; got '去年'",
-        "tests/fixtures/import/bad-values.csv:3:5: KB126 field 'themes[0]': expected one of "
-        + ", ".join(kbc.vocabulary()["theme"]) + "; got 'unknown-theme'"]),
-])
+@pytest.mark.parametrize(
+    "name,expected",
+    [
+        ("dup-id.csv", ["tests/fixtures/import/dup-id.csv:4:1: KB124 duplicate id 'sl-test-dup': also in row 2"]),
+        (
+            "dup-id.xlsx",
+            [
+                "tests/fixtures/import/dup-id.xlsx:3:1: KB124 duplicate id 'sl-test-dup': also in row 2",
+                "tests/fixtures/import/dup-id.xlsx:4:13: KB123 required cell 'sources' is empty",
+            ],
+        ),
+        (
+            "missing-required.csv",
+            ["tests/fixtures/import/missing-required.csv:3:4: KB123 required cell 'sources' is empty"],
+        ),
+        (
+            "bad-values.csv",
+            [
+                "tests/fixtures/import/bad-values.csv:2:3: KB126 field 'list': expected one of mca-2018-100, local; got 'mca-2019'",
+                "tests/fixtures/import/bad-values.csv:3:4: KB126 field 'year': expected an integer or null; got '去年'",
+                "tests/fixtures/import/bad-values.csv:3:5: KB126 field 'themes[0]': expected one of "
+                + ", ".join(kbc.vocabulary()["theme"])
+                + "; got 'unknown-theme'",
+            ],
+        ),
+    ],
+)
 def test_refused_rows_write_nothing(docs, name, expected):
     before = snapshot(docs)
     proc = run(Path("tests/fixtures/import") / name, "--docs", docs)
@@ -133,8 +154,10 @@ def test_existing_page_needs_update(docs):
     before = snapshot(docs)
     proc = run(FIX / "cases-good.csv", "--docs", docs)
     assert proc.returncode == 1
-    assert (f"{FIX / 'cases-good.csv'}:2:1: KB125 id 'sl-test-community-a': a page cases/sl-test-community-a.md "
-            "already exists; give --update to overwrite it") in proc.stdout
+    assert (
+        f"{FIX / 'cases-good.csv'}:2:1: KB125 id 'sl-test-community-a': a page cases/sl-test-community-a.md "
+        "already exists; give --update to overwrite it"
+    ) in proc.stdout
     assert snapshot(docs) == before
     proc = run(FIX / "cases-good.csv", "--docs", docs, "--update")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -143,8 +166,9 @@ def test_existing_page_needs_update(docs):
 
 def test_existing_case_of_the_real_docs_is_refused(docs, tmp_path):
     sheet = tmp_path / "existing.csv"
-    sheet.write_text("编号,标题,名单,来源\nlz-longpanyuan-136,示例市测试社区,local,示例来源：测试用虚构资料\n",
-                     encoding="utf-8")
+    sheet.write_text(
+        "编号,标题,名单,来源\nlz-longpanyuan-136,示例市测试社区,local,示例来源：测试用虚构资料\n", encoding="utf-8"
+    )
     before = snapshot(docs)
     proc = run(sheet, "--docs", docs, "--format", "json")
     assert proc.returncode == 1
@@ -180,16 +204,35 @@ def test_usage_errors_exit_2(docs, tmp_path):
 
 def test_help_documents_columns_and_codes():
     out = run("--help").stdout
-    for word in ("编号", "社区", "街道", "城区", "城市", "省区", "工作法", "名单", "年份", "主题", "来源",
-                 "KB123", "KB124", "KB125", "--update"):
+    for word in (
+        "编号",
+        "社区",
+        "街道",
+        "城区",
+        "城市",
+        "省区",
+        "工作法",
+        "名单",
+        "年份",
+        "主题",
+        "来源",
+        "KB123",
+        "KB124",
+        "KB125",
+        "--update",
+    ):
         assert word in out
 
 
 def test_imported_english_pages_are_pending_not_errors(imported):
     """The checker warns (XRF042) about pending translations but passes them."""
     docs, _ = imported
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "check_xrefs.py"), "--docs", str(docs)],
-                          cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_xrefs.py"), "--docs", str(docs)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     pending = [l for l in proc.stdout.splitlines() if " XRF042 " in l]
     assert len(pending) == len(NEW), proc.stdout
     assert proc.returncode == 0, proc.stdout

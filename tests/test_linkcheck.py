@@ -9,16 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from kb import linkcheck
+from kb.checks import xrefs
 
 ROOT = Path(__file__).resolve().parents[1]
 
-import linkcheck
-from kb.checks import xrefs
 
 PAGE = "en/cases/cd-shijicheng/index.html"
-INJECT = ('<p><a href="../no-such-case/">broken</a> '
-          '<a href="../lz-longpanyuan-136/#no-such-anchor">anchor</a></p>')
+INJECT = '<p><a href="../no-such-case/">broken</a> <a href="../lz-longpanyuan-136/#no-such-anchor">anchor</a></p>'
 
 
 def test_real_site_has_no_broken_links_or_anchors(built_site):
@@ -44,8 +42,9 @@ def test_injected_faults_are_caught(built_site, tmp_path):
 
 
 def test_cli_refuses_a_folder_that_is_not_a_built_site(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts/linkcheck.py"), str(tmp_path)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/linkcheck.py"), str(tmp_path)], capture_output=True, text=True
+    )
     assert proc.returncode == 2 and "not a built site" in proc.stderr
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from kb.model.site import Site, _cache_path
 from sitebuild import ROOT
+
+from kb.model.site import Site, _cache_path
 
 
 def test_cache_hit_equals_a_fresh_parse_and_a_change_is_seen(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 Needs root (installs openssh-server, nginx, rsync with apt-get if missing).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -24,7 +25,18 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="publish tests n
 
 # exit codes (must match scripts/kb/publish/errors.py and scripts/deploy/README.md)
 OK, USAGE, SITE, UNREACHABLE, PERMISSION, HOSTKEY, DISK_FULL, VERIFY, LOCK_HELD, LOCK_STALE, NO_RELEASE = (
-    0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
+    0,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +45,14 @@ def infra(tmp_path_factory):
         pytest.skip("publish end-to-end tests run as root (sshd on a high port, /run/sshd)")
     H.ensure_tools()
     base = H.world_readable_tmpdir("kbpub-")
-    served = base / "www"          # publish root served by nginx (nginx root = served/current)
+    served = base / "www"  # publish root served by nginx (nginx root = served/current)
     (base / "t").mkdir()
     H.PUBLISH_TMPDIR[:] = [str(base / "t")]
     sshd = nginx = None
     try:
         sshd = H.SSHServer(tmp_path_factory.mktemp("ssh"))
         nginx = H.NginxServer(tmp_path_factory.mktemp("nginx"), served)
-        yield {"base": base, "served": served, "sshd": sshd, "nginx": nginx,
-               "sites": tmp_path_factory.mktemp("sites")}
+        yield {"base": base, "served": served, "sshd": sshd, "nginx": nginx, "sites": tmp_path_factory.mktemp("sites")}
     finally:
         for s in (nginx, sshd):
             if s:
@@ -83,6 +94,7 @@ def served_pages(nginx) -> dict[str, bytes]:
 
 
 # ---------------------------------------------------------------------------
+
 
 def test_refuses_sites_without_valid_marker(infra, tmp_path):
     target = str(tmp_path / "root")
@@ -188,8 +200,14 @@ def test_two_publishes_served_by_nginx_with_headers(infra):
         assert h.get("x-content-type-options") == "nosniff", (path, h)
         assert h.get("referrer-policy") == "same-origin", (path, h)
     # gzip for html/css/js/json when asked, identity otherwise
-    for path in ("/", "/en/", "/search/search_index.json", "/en/search/search_index.json",
-                 "/assets/x.abc12345.min.css", "/assets/javascripts/workers/search.abcdef12.min.js"):
+    for path in (
+        "/",
+        "/en/",
+        "/search/search_index.json",
+        "/en/search/search_index.json",
+        "/assets/x.abc12345.min.css",
+        "/assets/javascripts/workers/search.abcdef12.min.js",
+    ):
         _, h, b = nginx.get(path, {"Accept-Encoding": "gzip"})
         assert h.get("content-encoding") == "gzip", (path, h)
         assert gzip.decompress(b)
@@ -233,9 +251,14 @@ def test_killed_upload_keeps_live_site_and_concurrent_publish_refused(infra):
     assert b"before-kill" in pages_before["/"]
 
     big = site(infra, "never-live", big_mb=4)
-    slow = subprocess.Popen(H.publish_cmd("publish", str(big), target, *ssh_args(infra), "--bwlimit", "300"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=H.clean_env(), start_new_session=True)
+    slow = subprocess.Popen(
+        H.publish_cmd("publish", str(big), target, *ssh_args(infra), "--bwlimit", "300"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=H.clean_env(),
+        start_new_session=True,
+    )
     try:
         deadline = time.time() + 20
         partial = None
@@ -266,8 +289,9 @@ def test_killed_upload_keeps_live_site_and_concurrent_publish_refused(infra):
     assert live(served) == live_before
     assert H.tree_digest(served / "current") == tree_before
     assert served_pages(nginx) == pages_before
-    assert not any(r.endswith(json.loads((big / ".kb-build.json").read_text())["commit"][:12])
-                   for r in releases(served)), "an interrupted upload must never look like a release"
+    assert not any(
+        r.endswith(json.loads((big / ".kb-build.json").read_text())["commit"][:12]) for r in releases(served)
+    ), "an interrupted upload must never look like a release"
 
     # status shows the stale lock and the partial upload
     p = H.run_publish("status", target, *ssh_args(infra))
@@ -291,8 +315,13 @@ def test_sigterm_cleans_up(infra, tmp_path):
     root = tmp_path / "term"
     publish(infra, site(infra, "t1"), str(root))
     before = live(root)
-    slow = subprocess.Popen(H.publish_cmd("publish", str(site(infra, "t2", big_mb=2)), str(root), "--bwlimit", "300"),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=H.clean_env())
+    slow = subprocess.Popen(
+        H.publish_cmd("publish", str(site(infra, "t2", big_mb=2)), str(root), "--bwlimit", "300"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=H.clean_env(),
+    )
     deadline = time.time() + 20
     while time.time() < deadline and not any(d.startswith(".partial-") for d in os.listdir(root / "releases")):
         time.sleep(0.05)
@@ -406,8 +435,10 @@ def test_local_target_status_keep_and_prune(infra, tmp_path):
 def test_disk_full_is_reported(infra, tmp_path):
     mnt = tmp_path / "tiny"
     mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)],
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mnt)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here (no CAP_SYS_ADMIN)")
     try:
         big = site(infra, "toobig", big_mb=1)
@@ -425,8 +456,11 @@ def test_lock_from_another_machine_stale_only_by_age(infra, tmp_path):
     publish(infra, site(infra, "f1"), str(root))
     lock = root / ".kb-publish.lock"
     lock.mkdir()
-    (lock / "owner.json").write_text(json.dumps({"pid": 1, "host": "another-ci-runner", "user": "ci",
-                                                 "started": "2020-01-01T00:00:00Z", "token": "x"}))
+    (lock / "owner.json").write_text(
+        json.dumps(
+            {"pid": 1, "host": "another-ci-runner", "user": "ci", "started": "2020-01-01T00:00:00Z", "token": "x"}
+        )
+    )
     s2 = site(infra, "f2")
     # young lock from another machine: we cannot check its pid -> held
     p = H.run_publish("publish", str(s2), str(root), "--break-stale-lock")

@@ -10,9 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
+from sitebuild import ROOT
 
 from kb.build.search import ZWSP, redundant_zwsp
-from sitebuild import ROOT
 
 _TAG = re.compile(r"<[^<>]*>")
 
@@ -80,7 +80,9 @@ def test_the_search_worker_is_served_without_comments(built_site: Path, name: st
     assert "/*" in source and "/*" not in served and "// " not in served
     assert len(served) < 0.8 * len(source)
     # names and strings are kept: the worker still loads Material's and builds the index
-    needles = {"kb-search.js": ("importScripts", '"kb-search-fast.js"', "fastLunr", '"material"'),
-               "kb-search-fast.js": ("function fastLunr", "kbSearchBuild", "positionsOf")}[name]
+    needles = {
+        "kb-search.js": ("importScripts", '"kb-search-fast.js"', "fastLunr", '"material"'),
+        "kb-search-fast.js": ("function fastLunr", "kbSearchBuild", "positionsOf"),
+    }[name]
     for needle in needles:
         assert needle in served, needle

@@ -6,10 +6,9 @@ import json
 import re
 import shutil
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
-
 from sitebuild import ROOT, build_site
 
 HOST_REF = re.compile(
@@ -46,7 +45,7 @@ def test_every_page_has_alternates_and_switcher_to_its_counterpart(built_site: P
         html = page.read_text(encoding="utf-8")
         url = _page_url(built_site, page)
         lang = lang_of(built_site, page)
-        counterpart = ("/en" + url) if lang == "zh" else url[len("/en"):]
+        counterpart = ("/en" + url) if lang == "zh" else url[len("/en") :]
         alternates = dict(
             (m.group(2), urljoin(url, m.group(1)))
             for m in re.finditer(r'<link rel="alternate" href="([^"]*)" hreflang="(\w+)">', html)
@@ -143,7 +142,10 @@ def test_404_pages_in_each_language(built_site: Path) -> None:
     assert '<html lang="en"' in en and "Page not found" in en
     # served for any missing path, so its links are absolute from the site root
     assert 'href="/assets/stylesheets/' in zh and 'href="/en/course/' in en
-    assert json.loads(re.search(r'id="__config" type="application/json">(.*?)</script>', en, re.S).group(1))["base"] == "/en/"
+    assert (
+        json.loads(re.search(r'id="__config" type="application/json">(.*?)</script>', en, re.S).group(1))["base"]
+        == "/en/"
+    )
 
 
 def test_page_size_stays_flat_as_collections_grow(built_site: Path, tmp_path: Path) -> None:
@@ -173,20 +175,29 @@ def _copy_docs(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     "damage, expect",
     [
-        (lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏链接](no-such-page.md)\n"),
-         r"about\.md.*no-such-page\.md"),
-        (lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏锚点](index.md#no-such-anchor)\n"),
-         r"about\.md.*no-such-anchor"),
-        (lambda d: (d / "about.md").write_text("---\ntitle: [unclosed\n---\n# x\n", encoding="utf-8"),
-         r"about\.md"),
-        (lambda d: (d / "policies/lz-key-task-list.en.md").unlink(),
-         r"policies/lz-key-task-list\.md:1:1: XRF020"),
-        (lambda d: (d / "playbooks/lead-goose.md").write_text(
-            (d / "playbooks/lead-goose.md").read_text(encoding="utf-8").replace("related:", "related:\n  cases: [no-such-case]", 1)
-            if "  cases:" not in (d / "playbooks/lead-goose.md").read_text(encoding="utf-8") else
-            (d / "playbooks/lead-goose.md").read_text(encoding="utf-8").replace("  cases: [", "  cases: [no-such-case, ", 1),
-            encoding="utf-8"),
-         r"playbooks/lead-goose\.md:1:1: XRF010 related\.cases: no case with ID 'no-such-case'"),
+        (
+            lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏链接](no-such-page.md)\n"),
+            r"about\.md.*no-such-page\.md",
+        ),
+        (
+            lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏锚点](index.md#no-such-anchor)\n"),
+            r"about\.md.*no-such-anchor",
+        ),
+        (lambda d: (d / "about.md").write_text("---\ntitle: [unclosed\n---\n# x\n", encoding="utf-8"), r"about\.md"),
+        (lambda d: (d / "policies/lz-key-task-list.en.md").unlink(), r"policies/lz-key-task-list\.md:1:1: XRF020"),
+        (
+            lambda d: (d / "playbooks/lead-goose.md").write_text(
+                (d / "playbooks/lead-goose.md")
+                .read_text(encoding="utf-8")
+                .replace("related:", "related:\n  cases: [no-such-case]", 1)
+                if "  cases:" not in (d / "playbooks/lead-goose.md").read_text(encoding="utf-8")
+                else (d / "playbooks/lead-goose.md")
+                .read_text(encoding="utf-8")
+                .replace("  cases: [", "  cases: [no-such-case, ", 1),
+                encoding="utf-8",
+            ),
+            r"playbooks/lead-goose\.md:1:1: XRF010 related\.cases: no case with ID 'no-such-case'",
+        ),
     ],
     ids=["broken-link", "broken-anchor", "broken-front-matter", "missing-translation", "unknown-related-id"],
 )
@@ -205,8 +216,12 @@ def test_malformed_config_names_the_file(tmp_path: Path) -> None:
 
     cfg = tmp_path / "mkdocs.yml"
     cfg.write_text((ROOT / "mkdocs.yml").read_text(encoding="utf-8") + "\nnav: [unclosed\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(cfg), "-d", str(tmp_path / "s")],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(cfg), "-d", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode != 0
     assert "mkdocs.yml" in proc.stdout + proc.stderr
 
@@ -221,8 +236,12 @@ def test_build_script_leaves_nothing_half_built(tmp_path: Path) -> None:
     (site / "index.html").write_text("previous good site", encoding="utf-8")
     bad_cfg = tmp_path / "bad.yml"
     bad_cfg.write_text("site_name: x\nnav: [unclosed\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "scripts/build.py", "--skip-checks", "--site-dir", str(site), "-f", str(bad_cfg)],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "scripts/build.py", "--skip-checks", "--site-dir", str(site), "-f", str(bad_cfg)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 1
     assert (site / "index.html").read_text(encoding="utf-8") == "previous good site"
     assert not (site / ".kb-build.json").exists()

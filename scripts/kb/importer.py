@@ -182,8 +182,9 @@ def header_map(path: str, header: list[Any]) -> tuple[dict[int, str], list[Findi
             seen[name] = i
     for name in REQUIRED:
         if name not in seen:
-            findings.append(Finding(path, 1, 1, "KB122",
-                                    f"required column '{name}' ({'/'.join(COLUMNS[name])}) is missing"))
+            findings.append(
+                Finding(path, 1, 1, "KB122", f"required column '{name}' ({'/'.join(COLUMNS[name])}) is missing")
+            )
     return cols, findings
 
 
@@ -265,8 +266,11 @@ def md_text(value: Any) -> str:
 
 def _cell(value: Any, lang: str) -> str:
     if value is None or value == "" or value == []:
-        return '<span class="kb-tbs">待补充：原文未载明</span>' if lang == "zh" else \
-            '<span class="kb-tbs">To be supplied: not given in the source</span>'
+        return (
+            '<span class="kb-tbs">待补充：原文未载明</span>'
+            if lang == "zh"
+            else '<span class="kb-tbs">To be supplied: not given in the source</span>'
+        )
     return md_text(value)
 
 
@@ -276,18 +280,52 @@ def _front_matter(meta: dict) -> str:
 
 
 _LABELS = {
-    "zh": {"field": "项目", "value": "内容", "community": "社区", "subdistrict": "街道", "district": "城区",
-           "city": "城市", "province": "省区", "method": "工作法名称", "list": "所属名单", "year": "年份",
-           "themes": "主题", "h_method": "做法", "h_related": "相关内容", "h_sources": "资料来源",
-           "modules": "课程模块", "policies": "政策文件", "playbooks": "复制手册", "none": "暂无", "sep": "：",
-           "join": "、",
-           "no_body": '<span class="kb-tbs">待补充：原文未载明该工作法的具体做法。</span>'},
-    "en": {"field": "Field", "value": "Value", "community": "Community", "subdistrict": "Subdistrict",
-           "district": "District", "city": "City", "province": "Province", "method": "Method", "list": "List",
-           "year": "Year", "themes": "Themes", "h_method": "Method", "h_related": "Related",
-           "h_sources": "Sources", "modules": "Course modules", "policies": "Policies",
-           "playbooks": "Playbooks", "none": "none yet", "sep": ": ", "join": ", ",
-           "no_body": '<span class="kb-tbs">To be supplied: the source does not give what the method does.</span>'},
+    "zh": {
+        "field": "项目",
+        "value": "内容",
+        "community": "社区",
+        "subdistrict": "街道",
+        "district": "城区",
+        "city": "城市",
+        "province": "省区",
+        "method": "工作法名称",
+        "list": "所属名单",
+        "year": "年份",
+        "themes": "主题",
+        "h_method": "做法",
+        "h_related": "相关内容",
+        "h_sources": "资料来源",
+        "modules": "课程模块",
+        "policies": "政策文件",
+        "playbooks": "复制手册",
+        "none": "暂无",
+        "sep": "：",
+        "join": "、",
+        "no_body": '<span class="kb-tbs">待补充：原文未载明该工作法的具体做法。</span>',
+    },
+    "en": {
+        "field": "Field",
+        "value": "Value",
+        "community": "Community",
+        "subdistrict": "Subdistrict",
+        "district": "District",
+        "city": "City",
+        "province": "Province",
+        "method": "Method",
+        "list": "List",
+        "year": "Year",
+        "themes": "Themes",
+        "h_method": "Method",
+        "h_related": "Related",
+        "h_sources": "Sources",
+        "modules": "Course modules",
+        "policies": "Policies",
+        "playbooks": "Playbooks",
+        "none": "none yet",
+        "sep": ": ",
+        "join": ", ",
+        "no_body": '<span class="kb-tbs">To be supplied: the source does not give what the method does.</span>',
+    },
 }
 
 
@@ -312,10 +350,14 @@ def render_page(row: Row, meta: dict, lang: str, docs: Path) -> str:
         fm["untranslated"] = True
     themes = L["join"].join(kbc.label("theme", t, lang) for t in meta["themes"]) or None
     rows = [
-        ("community", _cell(meta["community"], lang)), ("subdistrict", _cell(meta["subdistrict"], lang)),
-        ("district", _cell(meta["district"], lang)), ("city", _cell(meta["city"], lang)),
-        ("province", _cell(meta["province"], lang)), ("method", _cell(meta["method"], lang)),
-        ("list", _cell(kbc.label("list", meta["list"], lang), lang)), ("year", _cell(meta["year"], lang)),
+        ("community", _cell(meta["community"], lang)),
+        ("subdistrict", _cell(meta["subdistrict"], lang)),
+        ("district", _cell(meta["district"], lang)),
+        ("city", _cell(meta["city"], lang)),
+        ("province", _cell(meta["province"], lang)),
+        ("method", _cell(meta["method"], lang)),
+        ("list", _cell(kbc.label("list", meta["list"], lang), lang)),
+        ("year", _cell(meta["year"], lang)),
         ("themes", _cell(themes, lang)),
     ]
     out = [_front_matter(fm), f"# {title_md}", ""]
@@ -383,27 +425,45 @@ def plan(path: Path, display: str, docs: Path, update: bool) -> tuple[dict[Path,
         before = len(findings)
         for name in REQUIRED:
             if row.cells.get(name) is None:
-                findings.append(Finding(display, row.number, row.cols[name], "KB123",
-                                        f"required cell '{name}' is empty"))
+                findings.append(
+                    Finding(display, row.number, row.cols[name], "KB123", f"required cell '{name}' is empty")
+                )
         if len(findings) > before:
             continue
         meta = row_meta(row)
         cid = meta["id"]
         if cid in first_row:
-            findings.append(Finding(display, row.number, row.cols["id"], "KB124",
-                                    f"duplicate id '{cid}': also in row {first_row[cid].number}"))
+            findings.append(
+                Finding(
+                    display,
+                    row.number,
+                    row.cols["id"],
+                    "KB124",
+                    f"duplicate id '{cid}': also in row {first_row[cid].number}",
+                )
+            )
             continue
         first_row[cid] = row
         owner = owners.get(cid)
         if owner is not None and not (update and owner == f"cases/{cid}.md"):
-            why = (f"a page {owner} already exists; give --update to overwrite it" if owner == f"cases/{cid}.md"
-                   else f"'{cid}' is an alias of {owner}")
+            why = (
+                f"a page {owner} already exists; give --update to overwrite it"
+                if owner == f"cases/{cid}.md"
+                else f"'{cid}' is an alias of {owner}"
+            )
             findings.append(Finding(display, row.number, row.cols["id"], "KB125", f"id '{cid}': {why}"))
             continue
         for alias in meta["aliases"]:
             if alias in owners and owners[alias] != f"cases/{cid}.md":
-                findings.append(Finding(display, row.number, row.cols["aliases"], "KB125",
-                                        f"alias '{alias}' is already used by {owners[alias]}"))
+                findings.append(
+                    Finding(
+                        display,
+                        row.number,
+                        row.cols["aliases"],
+                        "KB125",
+                        f"alias '{alias}' is already used by {owners[alias]}",
+                    )
+                )
         rel = f"cases/{cid}.md" if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", str(cid)) else "cases/invalid-id.md"
         for f in kbc.validate_meta(rel, meta):
             if f.code != "KB104":  # the file name is made from the id
@@ -412,8 +472,15 @@ def plan(path: Path, display: str, docs: Path, update: bool) -> tuple[dict[Path,
             for target in meta["related"][kind]:
                 target_rel = pattern.format(target)
                 if not (docs / target_rel).is_file():
-                    findings.append(Finding(display, row.number, row.cols[kind], "KB127",
-                                            f"{kind}: '{target}' not found ({target_rel} does not exist in {docs})"))
+                    findings.append(
+                        Finding(
+                            display,
+                            row.number,
+                            row.cols[kind],
+                            "KB127",
+                            f"{kind}: '{target}' not found ({target_rel} does not exist in {docs})",
+                        )
+                    )
         if len(findings) > before:
             continue
         for lang in ("zh", "en"):
@@ -459,8 +526,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="import_cases.py",
         description="Create case pages (Chinese and English) from a spreadsheet: one row per case, "
-                    "a header row with the column names. Refuses the whole sheet (writes nothing) "
-                    "if any row is refused.",
+        "a header row with the column names. Refuses the whole sheet (writes nothing) "
+        "if any row is refused.",
         epilog=_help_columns() + "\n\n" + CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -479,8 +546,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if findings:
         print(render(findings, args.format))
-        print(f"refused: {len({f.line for f in findings})} row(s) with problems; nothing was written",
-              file=sys.stderr)
+        print(f"refused: {len({f.line for f in findings})} row(s) with problems; nothing was written", file=sys.stderr)
         return exit_code(findings) or 1
     existed = {path for path in files if path.exists()}
     write_all(files)

@@ -47,11 +47,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKCHECKER = Path(sys.executable).parent / "linkchecker"
@@ -140,12 +140,16 @@ def html_pages(site_dir: Path) -> list[str]:
 def _world_readable(path: Path) -> None:
     for p in [path, *path.rglob("*")] if path.is_dir() else [path]:
         mode = p.stat().st_mode
-        p.chmod(mode | stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
-                | ((stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH) if p.is_dir() else 0))
+        p.chmod(
+            mode
+            | stat.S_IRUSR
+            | stat.S_IRGRP
+            | stat.S_IROTH
+            | ((stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH) if p.is_dir() else 0)
+        )
 
 
-def check(site_dir: Path, threads: int = 10, jobs: int | None = None,
-          pages: list[str] | None = None) -> list[Problem]:
+def check(site_dir: Path, threads: int = 10, jobs: int | None = None, pages: list[str] | None = None) -> list[Problem]:
     """Run linkchecker over every HTML page of a built site; the problems found.
 
     linkchecker is CPU-bound here (one BeautifulSoup parse per checked URL with
@@ -157,18 +161,37 @@ def check(site_dir: Path, threads: int = 10, jobs: int | None = None,
     tmp = Path(tempfile.mkdtemp(prefix="kb-linkcheck-"))
     try:
         rc = tmp / "linkcheckerrc"
-        rc.write_text(RC.format(threads=threads, ignore="\n".join(f"  {r}" for r in IGNORE_URLS),
-                                ignorewarnings=",".join(IGNORE_WARNINGS)), encoding="utf-8")
+        rc.write_text(
+            RC.format(
+                threads=threads,
+                ignore="\n".join(f"  {r}" for r in IGNORE_URLS),
+                ignorewarnings=",".join(IGNORE_WARNINGS),
+            ),
+            encoding="utf-8",
+        )
         _world_readable(tmp)
         with serve(site_dir) as base:
             pages = html_pages(site_dir) if pages is None else pages
             jobs = max(1, min(jobs or os.cpu_count() or 1, len(pages)))
             chunks = [pages[i::jobs] for i in range(jobs)]
-            procs = [subprocess.Popen(
-                [str(LINKCHECKER), "--config", str(rc), "--no-status", "-o", "csv/utf-8",
-                 *[base + u for u in chunk]],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp,
-            ) for chunk in chunks]
+            procs = [
+                subprocess.Popen(
+                    [
+                        str(LINKCHECKER),
+                        "--config",
+                        str(rc),
+                        "--no-status",
+                        "-o",
+                        "csv/utf-8",
+                        *[base + u for u in chunk],
+                    ],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    cwd=tmp,
+                )
+                for chunk in chunks
+            ]
             results = [(p, *p.communicate()) for p in procs]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -195,13 +218,20 @@ def parse_csv(out: str, base: str = "") -> list[Problem]:
         message = row.get("result") if not valid else warning
         url = row.get("url") or row.get("urlname") or ""
         parent = row.get("parentname") or ""
-        problems.append(Problem(_rel(url, base), _rel(parent, base), int(row.get("line") or 0),
-                                int(row.get("column") or 0), " ".join((message or "").split())))
+        problems.append(
+            Problem(
+                _rel(url, base),
+                _rel(parent, base),
+                int(row.get("line") or 0),
+                int(row.get("column") or 0),
+                " ".join((message or "").split()),
+            )
+        )
     return sorted(set(problems))
 
 
 def _rel(url: str, base: str) -> str:
-    return "/" + url[len(base):] if base and url.startswith(base) else url
+    return "/" + url[len(base) :] if base and url.startswith(base) else url
 
 
 def main(argv: list[str] | None = None) -> int:

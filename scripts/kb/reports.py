@@ -14,10 +14,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from .model.tree import doc_lang
 from .model.paths import DOCS
 from .model.site import Site
 from .model.tbs import gaps
+from .model.tree import doc_lang
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,14 +32,25 @@ def main(argv: list[str] | None = None) -> int:
     per_lang = Counter(doc_lang(g.path) for g in found)
     pages = len({g.path for g in found})
     if args.format == "json":
-        print(json.dumps({"total": len(found), "pages": pages, "by_language": dict(per_lang),
-                          "places": [g.__dict__ for g in found]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "total": len(found),
+                    "pages": pages,
+                    "by_language": dict(per_lang),
+                    "places": [g.__dict__ for g in found],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if not args.summary:
         for g in found:
             print(f"{args.docs.name}/{g.path}:{g.line}:{g.col}: TBS {g.text}")
-    print(f"to be supplied: {len(found)} places on {pages} pages "
-          f"(zh {per_lang.get('zh', 0)}, en {per_lang.get('en', 0)})")
+    print(
+        f"to be supplied: {len(found)} places on {pages} pages (zh {per_lang.get('zh', 0)}, en {per_lang.get('en', 0)})"
+    )
     return 0
 
 

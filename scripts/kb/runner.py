@@ -27,7 +27,8 @@ from pathlib import Path
 from .checks import cli as check_cli
 from .model import rules
 from .model.findings import render
-from .model.paths import DOCS, ROOT, display as _display
+from .model.paths import DOCS, ROOT
+from .model.paths import display as _display
 from .model.site import Site
 from .model.tbs import gaps
 
@@ -38,9 +39,17 @@ CHECKS = ("check_terms", "check_xrefs")
 
 def _commit() -> tuple[str, bool]:
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "docs", "mkdocs.yml", "overrides", "scripts"],
-                                    cwd=ROOT, capture_output=True, text=True).stdout.strip())
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--", "docs", "mkdocs.yml", "overrides", "scripts"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+        )
         return head, dirty
     except (OSError, subprocess.CalledProcessError):
         return "0" * 40, True
@@ -78,7 +87,10 @@ def build(site_dir: Path, config: Path) -> Path | None:
     # Not -q: with -q MkDocs drops warnings before strict mode counts them.
     proc = subprocess.run(
         [PY, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(staging)],
-        cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
     )
     took = time.perf_counter() - t0
     for line in (proc.stdout + proc.stderr).splitlines():
@@ -93,10 +105,14 @@ def build(site_dir: Path, config: Path) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="kb build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="kb build", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--site-dir", type=Path, default=ROOT / "site")
     ap.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml")
-    ap.add_argument("--skip-checks", action="store_true", help="build without running the checkers (no publishable marker)")
+    ap.add_argument(
+        "--skip-checks", action="store_true", help="build without running the checkers (no publishable marker)"
+    )
     args = ap.parse_args(argv)
     site_dir = args.site_dir.resolve()
 
@@ -117,11 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         "strict": True,
         "checks": checks,
         "to_be_supplied": tbs,
-        "built_at": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "built_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     (staging / ".kb-build.json").write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     # The site must be world-readable (web servers and link checkers run as nobody).
-    for dirpath, dirnames, filenames in os.walk(staging):
+    for dirpath, _dirnames, filenames in os.walk(staging):
         os.chmod(dirpath, 0o755)
         for f in filenames:
             os.chmod(os.path.join(dirpath, f), 0o644)

@@ -40,17 +40,72 @@ from .model.paths import DOCS, TERMS_FILE
 
 # (Chinese character, pinyin syllable) pairs for unique place names.
 _SYLLABLES = [
-    ("青", "Qing"), ("松", "song"), ("兰", "lan"), ("桂", "gui"), ("竹", "zhu"), ("梅", "mei"),
-    ("枫", "feng"), ("柏", "bai"), ("杉", "shan"), ("桃", "tao"), ("杏", "xing"), ("荷", "he"),
-    ("菊", "ju"), ("莲", "lian"), ("榕", "rong"), ("槐", "huai"), ("柳", "liu"), ("杨", "yang"),
-    ("泉", "quan"), ("溪", "xi"), ("湖", "hu"), ("港", "gang"), ("湾", "wan"), ("岭", "ling"),
-    ("峰", "feng"), ("岩", "yan"), ("坪", "ping"), ("洲", "zhou"), ("滨", "bin"), ("川", "chuan"),
-    ("金", "jin"), ("银", "yin"), ("玉", "yu"), ("翠", "cui"), ("丹", "dan"), ("紫", "zi"),
-    ("明", "ming"), ("华", "hua"), ("光", "guang"), ("辉", "hui"), ("晨", "chen"), ("曦", "xi"),
-    ("和", "he"), ("平", "ping"), ("安", "an"), ("康", "kang"), ("宁", "ning"), ("泰", "tai"),
-    ("新", "xin"), ("兴", "xing"), ("盛", "sheng"), ("丰", "feng"), ("裕", "yu"), ("富", "fu"),
-    ("春", "chun"), ("夏", "xia"), ("秋", "qiu"), ("冬", "dong"), ("云", "yun"), ("霞", "xia"),
-    ("龙", "long"), ("凤", "feng"), ("鹤", "he"), ("鹏", "peng"), ("雁", "yan"), ("鸿", "hong"),
+    ("青", "Qing"),
+    ("松", "song"),
+    ("兰", "lan"),
+    ("桂", "gui"),
+    ("竹", "zhu"),
+    ("梅", "mei"),
+    ("枫", "feng"),
+    ("柏", "bai"),
+    ("杉", "shan"),
+    ("桃", "tao"),
+    ("杏", "xing"),
+    ("荷", "he"),
+    ("菊", "ju"),
+    ("莲", "lian"),
+    ("榕", "rong"),
+    ("槐", "huai"),
+    ("柳", "liu"),
+    ("杨", "yang"),
+    ("泉", "quan"),
+    ("溪", "xi"),
+    ("湖", "hu"),
+    ("港", "gang"),
+    ("湾", "wan"),
+    ("岭", "ling"),
+    ("峰", "feng"),
+    ("岩", "yan"),
+    ("坪", "ping"),
+    ("洲", "zhou"),
+    ("滨", "bin"),
+    ("川", "chuan"),
+    ("金", "jin"),
+    ("银", "yin"),
+    ("玉", "yu"),
+    ("翠", "cui"),
+    ("丹", "dan"),
+    ("紫", "zi"),
+    ("明", "ming"),
+    ("华", "hua"),
+    ("光", "guang"),
+    ("辉", "hui"),
+    ("晨", "chen"),
+    ("曦", "xi"),
+    ("和", "he"),
+    ("平", "ping"),
+    ("安", "an"),
+    ("康", "kang"),
+    ("宁", "ning"),
+    ("泰", "tai"),
+    ("新", "xin"),
+    ("兴", "xing"),
+    ("盛", "sheng"),
+    ("丰", "feng"),
+    ("裕", "yu"),
+    ("富", "fu"),
+    ("春", "chun"),
+    ("夏", "xia"),
+    ("秋", "qiu"),
+    ("冬", "dong"),
+    ("云", "yun"),
+    ("霞", "xia"),
+    ("龙", "long"),
+    ("凤", "feng"),
+    ("鹤", "he"),
+    ("鹏", "peng"),
+    ("雁", "yan"),
+    ("鸿", "hong"),
 ]
 
 _ZH_SENTENCES = [
@@ -99,25 +154,53 @@ _SOURCE_ZH = "合成语料：仅用于性能测试，不是事实资料"
 _SOURCE_EN = "Synthetic corpus: for performance tests only, not a factual source"
 
 _KINDS = [("cases", 0.5), ("policies", 0.2), ("playbooks", 0.2), ("course", 0.1)]
-_MODULES = ["course/overview.md", "course/process-control.md", "course/process-efficiency.md",
-            "course/production-factors.md", "course/flagship-brands.md"]
-_THEMES = ["party-organisation", "volunteer-service", "property-management", "grid-governance",
-           "old-community-renewal", "subdistrict-reform", "service-centres", "community-workers",
-           "residents-self-governance"]
+_MODULES = [
+    "course/overview.md",
+    "course/process-control.md",
+    "course/process-efficiency.md",
+    "course/production-factors.md",
+    "course/flagship-brands.md",
+]
+_THEMES = [
+    "party-organisation",
+    "volunteer-service",
+    "property-management",
+    "grid-governance",
+    "old-community-renewal",
+    "subdistrict-reform",
+    "service-centres",
+    "community-workers",
+    "residents-self-governance",
+]
 _POLICY_KINDS = ["方案", "制度", "措施", "清单", "办法"]
 _POLICY_KIND_ZH = {"方案": "实施方案", "制度": "工作制度", "措施": "若干措施", "清单": "任务清单", "办法": "管理办法"}
-_POLICY_KIND_EN = {"方案": "Implementation Plan", "制度": "Work System", "措施": "Measures",
-                   "清单": "Task List", "办法": "Management Rules"}
+_POLICY_KIND_EN = {
+    "方案": "Implementation Plan",
+    "制度": "Work System",
+    "措施": "Measures",
+    "清单": "Task List",
+    "办法": "Management Rules",
+}
 
 # Headings (explicit anchors, the same in both languages) per kind.
 _SECTIONS = {
     "cases": [("做法", "Practice", "method"), ("成效", "Results", "results"), ("经验", "Lessons", "lessons")],
-    "policies": [("概述", "Summary", "summary"), ("主要内容", "Main content", "content"),
-                 ("落实情况", "Implementation", "implementation")],
-    "playbooks": [("是什么", "What it is", "what"), ("谁来做", "Who does it", "who"),
-                  ("步骤", "Steps", "steps"), ("衡量指标", "Indicators", "indicators")],
-    "course": [("学习目标", "Learning goals", "goals"), ("要点", "Key points", "points"),
-               ("讨论", "Discussion", "discussion")],
+    "policies": [
+        ("概述", "Summary", "summary"),
+        ("主要内容", "Main content", "content"),
+        ("落实情况", "Implementation", "implementation"),
+    ],
+    "playbooks": [
+        ("是什么", "What it is", "what"),
+        ("谁来做", "Who does it", "who"),
+        ("步骤", "Steps", "steps"),
+        ("衡量指标", "Indicators", "indicators"),
+    ],
+    "course": [
+        ("学习目标", "Learning goals", "goals"),
+        ("要点", "Key points", "points"),
+        ("讨论", "Discussion", "discussion"),
+    ],
 }
 _FIRST_ANCHOR = {k: v[0][2] for k, v in _SECTIONS.items()}
 
@@ -166,8 +249,9 @@ def _names(rng: random.Random, count: int) -> list[tuple[str, str]]:
     return unique[:count]
 
 
-def _paragraphs(rng: random.Random, templates: list[str], name: str, terms: list[str],
-                target: int, measure, links: list[str]) -> list[str]:
+def _paragraphs(
+    rng: random.Random, templates: list[str], name: str, terms: list[str], target: int, measure, links: list[str]
+) -> list[str]:
     """Paragraphs of sentences until ``measure(text) >= target``; links spread in."""
     paras: list[str] = []
     current: list[str] = []
@@ -227,14 +311,17 @@ def generate_corpus(out_docs_dir: Path, n_pairs: int, seed: int = 1) -> Manifest
     import yaml
 
     raw = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))["terms"]
-    term_pairs = [(str(t["zh"]), str(t["en"])) for t in raw
-                  if "/" not in str(t["zh"]) and len(str(t["zh"])) <= 8]
+    term_pairs = [(str(t["zh"]), str(t["en"])) for t in raw if "/" not in str(t["zh"]) and len(str(t["zh"])) <= 8]
 
     manifest = Manifest(out, n_pairs, seed)
     manifest.real_pairs = sum(1 for p in out.rglob("*.md") if not p.name.endswith(".en.md"))
     counts = _split(n_pairs)
-    prefix = {"cases": "synth-case", "policies": "synth-policy", "playbooks": "synth-playbook",
-              "course": "synth-module"}
+    prefix = {
+        "cases": "synth-case",
+        "policies": "synth-policy",
+        "playbooks": "synth-playbook",
+        "course": "synth-module",
+    }
     for kind, count in counts.items():
         for i, (zh, en) in enumerate(_names(rng, count)):
             pid = f"{prefix[kind]}-{i + 1:04d}"
@@ -253,13 +340,22 @@ def generate_corpus(out_docs_dir: Path, n_pairs: int, seed: int = 1) -> Manifest
     return manifest
 
 
-def _write_pair(out: Path, page: SynthPage, rng: random.Random, by_kind: dict[str, list[SynthPage]],
-                term_pairs: list[tuple[str, str]]) -> None:
+def _write_pair(
+    out: Path,
+    page: SynthPage,
+    rng: random.Random,
+    by_kind: dict[str, list[SynthPage]],
+    term_pairs: list[tuple[str, str]],
+) -> None:
     kind = page.kind
     # links to other synthetic pages (with the anchor of their first section),
     # to course modules, and to the glossary
-    others = [p for k in ("cases", "policies", "playbooks") for p in rng.sample(by_kind[k], min(2, len(by_kind[k])))
-              if p is not page]
+    others = [
+        p
+        for k in ("cases", "policies", "playbooks")
+        for p in rng.sample(by_kind[k], min(2, len(by_kind[k])))
+        if p is not page
+    ]
     modules = rng.sample(_MODULES, 2)
     link_targets = [(p, f"{_rel(page.base, p.base)}#{_FIRST_ANCHOR[p.kind]}") for p in others]
     zh_links = [f"参见[{p.name_zh}]({href})。" for p, href in link_targets]
@@ -275,19 +371,24 @@ def _write_pair(out: Path, page: SynthPage, rng: random.Random, by_kind: dict[st
     sections = _SECTIONS[kind]
     n_sec = len(sections)
     state = rng.getstate()
-    zh_paras = [_paragraphs(rng, _ZH_SENTENCES, _zh_name(page), zh_terms, 1400 // n_sec, _zh_len,
-                            zh_links[i::n_sec]) for i in range(n_sec)]
+    zh_paras = [
+        _paragraphs(rng, _ZH_SENTENCES, _zh_name(page), zh_terms, 1400 // n_sec, _zh_len, zh_links[i::n_sec])
+        for i in range(n_sec)
+    ]
     rng.setstate(state)  # the English page follows the same choices (a translation)
-    en_paras = [_paragraphs(rng, _EN_SENTENCES, _en_name(page), en_terms, 740 // n_sec, _en_len,
-                            en_links[i::n_sec]) for i in range(n_sec)]
+    en_paras = [
+        _paragraphs(rng, _EN_SENTENCES, _en_name(page), en_terms, 740 // n_sec, _en_len, en_links[i::n_sec])
+        for i in range(n_sec)
+    ]
 
     related_cases = [p.id for p in rng.sample(by_kind["cases"], min(2, len(by_kind["cases"]))) if p is not page]
     related_pol = [p.id for p in rng.sample(by_kind["policies"], min(2, len(by_kind["policies"]))) if p is not page]
     related_pb = [p.id for p in rng.sample(by_kind["playbooks"], min(2, len(by_kind["playbooks"]))) if p is not page]
     related_mod = sorted(modules)
 
-    zh_fm, en_fm, zh_title, en_title, zh_table, en_table = _front_matter(page, rng, related_cases, related_pol,
-                                                                           related_pb, related_mod)
+    zh_fm, en_fm, zh_title, en_title, zh_table, en_table = _front_matter(
+        page, rng, related_cases, related_pol, related_pb, related_mod
+    )
     zh_body = f"# {zh_title}\n\n" + zh_table
     en_body = f"# {en_title}\n\n" + en_table
     for (hz, he, anchor), pz, pe in zip(sections, zh_paras, en_paras):
@@ -306,39 +407,91 @@ def _write_pair(out: Path, page: SynthPage, rng: random.Random, by_kind: dict[st
 
 
 def _zh_name(page: SynthPage) -> str:
-    return {"cases": f"{page.name_zh}社区", "policies": f"{page.name_zh}街道",
-            "playbooks": f"“{page.name_zh}”品牌", "course": f"{page.name_zh}课程"}[page.kind]
+    return {
+        "cases": f"{page.name_zh}社区",
+        "policies": f"{page.name_zh}街道",
+        "playbooks": f"“{page.name_zh}”品牌",
+        "course": f"{page.name_zh}课程",
+    }[page.kind]
 
 
 def _en_name(page: SynthPage) -> str:
-    return {"cases": f"{page.name_en} Community", "policies": f"{page.name_en} Subdistrict",
-            "playbooks": f"the {page.name_en} brand", "course": f"the {page.name_en} course"}[page.kind]
+    return {
+        "cases": f"{page.name_en} Community",
+        "policies": f"{page.name_en} Subdistrict",
+        "playbooks": f"the {page.name_en} brand",
+        "course": f"the {page.name_en} course",
+    }[page.kind]
 
 
-def _front_matter(page: SynthPage, rng: random.Random, cases: list[str], policies: list[str],
-                  playbooks: list[str], modules: list[str]):
+def _front_matter(
+    page: SynthPage, rng: random.Random, cases: list[str], policies: list[str], playbooks: list[str], modules: list[str]
+):
     sources = [("sources", f"[{_SOURCE_ZH}]")], [("sources", f"[{_yaml_str(_SOURCE_EN)}]")]
     k = page.kind
     if k == "cases":
         year = rng.choice([2018, 2019, 2020, 2021, 2022])
         lst = rng.choice(["mca-2018-100", "local"])
         themes = rng.sample(_THEMES, 2)
-        district = rng.choice([("柳南区", "Liunan District"), ("城中区", "Chengzhong District"),
-                               ("鱼峰区", "Yufeng District"), ("柳北区", "Liubei District")])
+        district = rng.choice(
+            [
+                ("柳南区", "Liunan District"),
+                ("城中区", "Chengzhong District"),
+                ("鱼峰区", "Yufeng District"),
+                ("柳北区", "Liubei District"),
+            ]
+        )
         zt, et = f"{page.name_zh}社区工作法", f"Work Method of {page.name_en} Community"
-        common = [("id", page.id), ("method", None), ("list", lst), ("year", str(year)),
-                  ("themes", "[" + ", ".join(themes) + "]"), ("aliases", "[]")]
-        rel = ("related", "\n  modules: [" + ", ".join(modules) + "]\n  policies: [" + ", ".join(policies)
-               + "]\n  playbooks: [" + ", ".join(playbooks) + "]")
-        zh = [("id", page.id), ("title", zt), ("description", f"{page.name_zh}社区的工作法（合成测试页）。"),
-              ("community", f"{page.name_zh}社区"), ("subdistrict", f"{page.name_zh}街道"),
-              ("district", district[0]), ("city", "柳州市"), ("province", "广西壮族自治区"),
-              ("method", f"“{page.name_zh}”工作法")] + [c for c in common[2:]] + [rel] + sources[0]
-        en = [("id", page.id), ("title", et),
-              ("description", _yaml_str(f"The work method of {page.name_en} Community (synthetic test page).")),
-              ("community", f"{page.name_en} Community"), ("subdistrict", f"{page.name_en} Subdistrict"),
-              ("district", district[1]), ("city", "Liuzhou"), ("province", "Guangxi Zhuang Autonomous Region"),
-              ("method", f"{page.name_en} work method")] + [c for c in common[2:]] + [rel] + sources[1]
+        common = [
+            ("id", page.id),
+            ("method", None),
+            ("list", lst),
+            ("year", str(year)),
+            ("themes", "[" + ", ".join(themes) + "]"),
+            ("aliases", "[]"),
+        ]
+        rel = (
+            "related",
+            "\n  modules: ["
+            + ", ".join(modules)
+            + "]\n  policies: ["
+            + ", ".join(policies)
+            + "]\n  playbooks: ["
+            + ", ".join(playbooks)
+            + "]",
+        )
+        zh = (
+            [
+                ("id", page.id),
+                ("title", zt),
+                ("description", f"{page.name_zh}社区的工作法（合成测试页）。"),
+                ("community", f"{page.name_zh}社区"),
+                ("subdistrict", f"{page.name_zh}街道"),
+                ("district", district[0]),
+                ("city", "柳州市"),
+                ("province", "广西壮族自治区"),
+                ("method", f"“{page.name_zh}”工作法"),
+            ]
+            + [c for c in common[2:]]
+            + [rel]
+            + sources[0]
+        )
+        en = (
+            [
+                ("id", page.id),
+                ("title", et),
+                ("description", _yaml_str(f"The work method of {page.name_en} Community (synthetic test page).")),
+                ("community", f"{page.name_en} Community"),
+                ("subdistrict", f"{page.name_en} Subdistrict"),
+                ("district", district[1]),
+                ("city", "Liuzhou"),
+                ("province", "Guangxi Zhuang Autonomous Region"),
+                ("method", f"{page.name_en} work method"),
+            ]
+            + [c for c in common[2:]]
+            + [rel]
+            + sources[1]
+        )
         zrows = [("社区", f"{page.name_zh}社区"), ("城区", district[0]), ("年份", str(year))]
         erows = [("Community", f"{page.name_en} Community"), ("District", district[1]), ("Year", str(year))]
     elif k == "policies":
@@ -346,35 +499,83 @@ def _front_matter(page: SynthPage, rng: random.Random, cases: list[str], policie
         zt = f"{page.name_zh}街道城市基层党建{_POLICY_KIND_ZH[pk]}"
         et = f"{_POLICY_KIND_EN[pk]} of {page.name_en} Subdistrict on Urban Primary-Level Party Building"
         status = rng.choice(["已出台", "推行中"])
-        rel = ("related", "\n  modules: [" + ", ".join(modules) + "]\n  cases: [" + ", ".join(cases)
-               + "]\n  playbooks: [" + ", ".join(playbooks) + "]")
+        rel = (
+            "related",
+            "\n  modules: ["
+            + ", ".join(modules)
+            + "]\n  cases: ["
+            + ", ".join(cases)
+            + "]\n  playbooks: ["
+            + ", ".join(playbooks)
+            + "]",
+        )
         zsum = f"{page.name_zh}街道的{_POLICY_KIND_ZH[pk]}（合成测试页）。"
         esum = _yaml_str(f"The {_POLICY_KIND_EN[pk].lower()} of {page.name_en} Subdistrict (synthetic test page).")
-        zh = [("id", page.id), ("title", zt), ("description", zsum), ("issuer", f"{page.name_zh}街道"),
-              ("kind", pk), ("status", status), ("date", "null"), ("doc_number", "null"), ("summary", zsum),
-              rel] + sources[0]
-        en = [("id", page.id), ("title", _yaml_str(et)), ("description", esum),
-              ("issuer", f"{page.name_en} Subdistrict"), ("kind", pk), ("status", status), ("date", "null"),
-              ("doc_number", "null"), ("summary", esum), rel] + sources[1]
+        zh = [
+            ("id", page.id),
+            ("title", zt),
+            ("description", zsum),
+            ("issuer", f"{page.name_zh}街道"),
+            ("kind", pk),
+            ("status", status),
+            ("date", "null"),
+            ("doc_number", "null"),
+            ("summary", zsum),
+            rel,
+        ] + sources[0]
+        en = [
+            ("id", page.id),
+            ("title", _yaml_str(et)),
+            ("description", esum),
+            ("issuer", f"{page.name_en} Subdistrict"),
+            ("kind", pk),
+            ("status", status),
+            ("date", "null"),
+            ("doc_number", "null"),
+            ("summary", esum),
+            rel,
+        ] + sources[1]
         zt = f"《{zt}》"
         zrows = [("发文机关", f"{page.name_zh}街道"), ("类别", pk), ("状态", status)]
         erows = [("Issuer", f"{page.name_en} Subdistrict"), ("Kind", pk), ("Status", status)]
     elif k == "playbooks":
         pk = rng.choice(["brand", "mechanism"])
         zt, et = f"“{page.name_zh}”微治理品牌", f"The {page.name_en} Micro-Governance Brand"
-        rel = ("related", "\n  modules: [" + ", ".join(modules) + "]\n  cases: [" + ", ".join(cases)
-               + "]\n  policies: [" + ", ".join(policies) + "]")
-        zh = [("id", page.id), ("title", zt), ("description", f"复制“{page.name_zh}”品牌的手册（合成测试页）。"),
-              ("kind", pk), ("owner", f"{page.name_zh}社区"), rel] + sources[0]
-        en = [("id", page.id), ("title", et),
-              ("description", _yaml_str(f"A playbook for copying the {page.name_en} brand (synthetic test page).")),
-              ("kind", pk), ("owner", f"{page.name_en} Community"), rel] + sources[1]
+        rel = (
+            "related",
+            "\n  modules: ["
+            + ", ".join(modules)
+            + "]\n  cases: ["
+            + ", ".join(cases)
+            + "]\n  policies: ["
+            + ", ".join(policies)
+            + "]",
+        )
+        zh = [
+            ("id", page.id),
+            ("title", zt),
+            ("description", f"复制“{page.name_zh}”品牌的手册（合成测试页）。"),
+            ("kind", pk),
+            ("owner", f"{page.name_zh}社区"),
+            rel,
+        ] + sources[0]
+        en = [
+            ("id", page.id),
+            ("title", et),
+            ("description", _yaml_str(f"A playbook for copying the {page.name_en} brand (synthetic test page).")),
+            ("kind", pk),
+            ("owner", f"{page.name_en} Community"),
+            rel,
+        ] + sources[1]
         zrows = [("牵头单位", f"{page.name_zh}社区"), ("类型", pk)]
         erows = [("Lead", f"{page.name_en} Community"), ("Kind", pk)]
     else:
         zt, et = f"专题：{page.name_zh}课程", f"Topic: the {page.name_en} Course"
         zh = [("title", zt), ("description", f"{page.name_zh}课程模块（合成测试页）。")]
-        en = [("title", _yaml_str(et)), ("description", _yaml_str(f"The {page.name_en} course module (synthetic test page)."))]
+        en = [
+            ("title", _yaml_str(et)),
+            ("description", _yaml_str(f"The {page.name_en} course module (synthetic test page).")),
+        ]
         zrows = [("课时", "2")]
         erows = [("Hours", "2")]
     ztable = "| 项目 | 内容 |\n| --- | --- |\n" + "".join(f"| {a} | {b} |\n" for a, b in zrows) + "\n"

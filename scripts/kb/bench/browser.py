@@ -14,11 +14,20 @@ from pathlib import Path
 from kb.bench.runs import Server
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
-SEARCH_URL = re.compile(r"search_index\.json|/workers/|/lunr/|/pagefind/")  # /workers/: Material's worker and our wrapper
+SEARCH_URL = re.compile(
+    r"search_index\.json|/workers/|/lunr/|/pagefind/"
+)  # /workers/: Material's worker and our wrapper
 
 
 @dataclass
@@ -77,6 +86,7 @@ def _body_sizes(resps: list) -> tuple[int, int]:
 
 def _guard(context) -> None:
     """Loopback only: every other request is aborted."""
+
     def route(r):
         if r.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
             r.continue_()
@@ -149,8 +159,9 @@ def _material_query(page, query: str, expect: str) -> bool:
     except Exception:  # noqa: BLE001 - the same answer as before (e.g. none twice)
         pass
     page.wait_for_timeout(100)
-    hrefs = page.eval_on_selector_all(".md-search-result__item a.md-search-result__link",
-                                      "els => els.slice(0, 10).map(e => e.href)")
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link", "els => els.slice(0, 10).map(e => e.href)"
+    )
     return any(_matches(h, expect) for h in hrefs)
 
 
@@ -175,14 +186,18 @@ def pagefind_search(browser, base_url: str, queries: list[dict], timeout_s: floa
                  const r = await window.__pf.search(q);
                  const d = await Promise.all(r.results.slice(0, 1).map(x => x.data()));
                  return d.map(x => x.url);
-               }""", qs[0]["query"])
+               }""",
+            qs[0]["query"],
+        )
         res.first_results_s[lang] = time.perf_counter() - t0 if urls else None
         found = 0
         for q in qs:
             got = page.evaluate(
                 """async (q) => { const r = await window.__pf.search(q);
                      const d = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
-                     return d.map(x => x.url); }""", q["query"])
+                     return d.map(x => x.url); }""",
+                q["query"],
+            )
             if any(_matches("http://h" + u if u.startswith("/") else u, q["expect"]) for u in got):
                 found += 1
         res.recall[lang] = (found, len(qs))

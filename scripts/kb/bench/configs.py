@@ -84,9 +84,15 @@ def stock_config(tmp: Path, docs: Path) -> Path:
         "theme": {"name": "material", "language": "zh", "font": False, "features": features},
         "plugins": [
             "search",
-            {"i18n": {"docs_structure": "suffix", "languages": [
-                {"locale": "zh", "name": "中文", "default": True, "build": True},
-                {"locale": "en", "name": "English", "build": True}]}},
+            {
+                "i18n": {
+                    "docs_structure": "suffix",
+                    "languages": [
+                        {"locale": "zh", "name": "中文", "default": True, "build": True},
+                        {"locale": "en", "name": "English", "build": True},
+                    ],
+                }
+            },
         ],
         "markdown_extensions": exts,
     }

@@ -42,14 +42,18 @@ def measure(n: int, seed: int, args) -> SizeResult:
         docs = tmp / "docs"
         t0 = time.perf_counter()
         manifest = generate_corpus(docs, n, seed)
-        log(f"N={n}: corpus of {manifest.total_pairs} pairs ({len(manifest.pages)} synthetic) "
-            f"in {time.perf_counter() - t0:.1f} s")
+        log(
+            f"N={n}: corpus of {manifest.total_pairs} pairs ({len(manifest.pages)} synthetic) "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         cfg_ours = ours_config(tmp, docs, manifest.nav_modules)
         cfg_stock = stock_config(tmp, docs)
         site_ours, site_stock = tmp / "site-ours", tmp / "site-stock"
         ours = build(cfg_ours, site_ours)
-        log(f"N={n}: ours  {ours.seconds:.1f} s, {ours.rss_mb or 0:.0f} MB, exit {ours.returncode}, "
-            f"{ours.warnings} warnings")
+        log(
+            f"N={n}: ours  {ours.seconds:.1f} s, {ours.rss_mb or 0:.0f} MB, exit {ours.returncode}, "
+            f"{ours.warnings} warnings"
+        )
         if ours.returncode != 0:
             raise SystemExit(f"our build failed:\n{ours.output[-3000:]}")
         stock = build(cfg_stock, site_stock)
@@ -59,8 +63,10 @@ def measure(n: int, seed: int, args) -> SizeResult:
         proposed = None
         if args.proposed and PROPOSED:
             proposed = build(proposed_config(tmp, docs, manifest.nav_modules), tmp / "site-proposed")
-            log(f"N={n}: ours with the proposed config {proposed.seconds:.1f} s, {proposed.rss_mb or 0:.0f} MB, "
-                f"exit {proposed.returncode}")
+            log(
+                f"N={n}: ours with the proposed config {proposed.seconds:.1f} s, {proposed.rss_mb or 0:.0f} MB, "
+                f"exit {proposed.returncode}"
+            )
             shutil.rmtree(tmp / "site-proposed", ignore_errors=True)
         index_files = {
             "ours zh": _size(site_ours / "search" / "search_index.json"),
@@ -73,10 +79,10 @@ def measure(n: int, seed: int, args) -> SizeResult:
         lc_thread = None
         if not args.no_linkcheck and n <= args.linkcheck_max:
             if args.quick:  # quick mode: the link check overlaps the browser part (figures indicative only)
-
                 box: dict = {}
-                lc_thread = threading.Thread(target=lambda: box.update(
-                    r=run_linkchecker(site_ours, args.linkcheck_timeout)))
+                lc_thread = threading.Thread(
+                    target=lambda: box.update(r=run_linkchecker(site_ours, args.linkcheck_timeout))
+                )
                 lc_thread.start()
             else:
                 lc, lc_name = run_linkchecker(site_ours, args.linkcheck_timeout)
@@ -93,14 +99,29 @@ def measure(n: int, seed: int, args) -> SizeResult:
         if not args.no_browser:
             browser = browser_runs(sites, manifest.queries, args.browser_timeout)
             for k, b in browser.items():
-                log(f"N={n}: browser {k}: first results {b.first_results_s}, recall {b.recall}, "
-                    f"bytes {b.bytes_raw} gz {b.bytes_gz}")
+                log(
+                    f"N={n}: browser {k}: first results {b.first_results_s}, recall {b.recall}, "
+                    f"bytes {b.bytes_raw} gz {b.bytes_gz}"
+                )
         if lc_thread is not None:
             lc_thread.join()
             lc, lc_name = box["r"]
             log(f"N={n}: {lc_name} {lc.seconds:.1f} s (exit {lc.returncode}, overlapping the browser part)")
-        return SizeResult(n, manifest.total_pairs, ours, stock, checkers, names, lc, lc_name, browser, pf,
-                          index_files, proposed, checkers_warm)
+        return SizeResult(
+            n,
+            manifest.total_pairs,
+            ours,
+            stock,
+            checkers,
+            names,
+            lc,
+            lc_name,
+            browser,
+            pf,
+            index_files,
+            proposed,
+            checkers_warm,
+        )
     finally:
         if args.keep:
             log(f"kept {tmp}")

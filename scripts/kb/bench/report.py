@@ -44,8 +44,17 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
         met = "–"
         if check is not None and ratio_v is not None:
             met = "yes" if check(ratio_v) else "NO"
-        rows.append([metric, str(r.n), _fmt(ours, unit), _fmt(stock, unit),
-                     "–" if ratio_v is None else f"{ratio_v:.3f}", target or "", met])
+        rows.append(
+            [
+                metric,
+                str(r.n),
+                _fmt(ours, unit),
+                _fmt(stock, unit),
+                "–" if ratio_v is None else f"{ratio_v:.3f}",
+                target or "",
+                met,
+            ]
+        )
 
     bt = {500: ("≤ 0.6", lambda x: x <= 0.6), 2000: ("≤ 0.5", lambda x: x <= 0.5)}.get(r.n, ("< 1", lambda x: x < 1))
     add("build wall time", r.ours.seconds, r.stock.seconds, "s", bt[0], bt[1])
@@ -54,53 +63,129 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
     if r.proposed is not None:
         add("build wall time, ours with proposed config", r.proposed.seconds, r.stock.seconds, "s", bt[0], bt[1])
         add("build CPU time, ours with proposed config", r.proposed.cpu, r.stock.cpu, "s", bt[0], bt[1])
-    add("build peak memory", r.ours.rss_mb, r.stock.rss_mb, "MB", "ours < 1024 MB",
-        lambda x, m=r.ours.rss_mb: (m or 0) < 1024)
+    add(
+        "build peak memory",
+        r.ours.rss_mb,
+        r.stock.rss_mb,
+        "MB",
+        "ours < 1024 MB",
+        lambda x, m=r.ours.rss_mb: (m or 0) < 1024,
+    )
     add("build warnings", float(r.ours.warnings), float(r.stock.warnings), "", "ours 0")
     add("search index file (zh / combined)", r.index_files["ours zh"], r.index_files["stock"], "B")
     for lang in ("zh", "en"):
         o, s = r.browser.get("ours"), r.browser.get("stock")
-        add(f"first-search download {lang}, raw", o and o.bytes_raw.get(lang), s and s.bytes_raw.get(lang), "B",
-            "≤ 0.5", lambda x: x <= 0.5)
-        add(f"first-search download {lang}, gzip", o and o.bytes_gz.get(lang), s and s.bytes_gz.get(lang), "B",
-            "≤ 0.5", lambda x: x <= 0.5)
+        add(
+            f"first-search download {lang}, raw",
+            o and o.bytes_raw.get(lang),
+            s and s.bytes_raw.get(lang),
+            "B",
+            "≤ 0.5",
+            lambda x: x <= 0.5,
+        )
+        add(
+            f"first-search download {lang}, gzip",
+            o and o.bytes_gz.get(lang),
+            s and s.bytes_gz.get(lang),
+            "B",
+            "≤ 0.5",
+            lambda x: x <= 0.5,
+        )
     if r.checkers is not None:
         lc = r.linkcheck.seconds if r.linkcheck and r.linkcheck.returncode in (0, 1) else None
-        add(f"source checkers, cold (no cache) vs {r.linkcheck_name}", r.checkers.seconds, lc, "s",
-            "≤ 0.02 (50× faster)", lambda x: x <= 0.02)
+        add(
+            f"source checkers, cold (no cache) vs {r.linkcheck_name}",
+            r.checkers.seconds,
+            lc,
+            "s",
+            "≤ 0.02 (50× faster)",
+            lambda x: x <= 0.02,
+        )
         if r.checkers_warm is not None:
-            add(f"source checkers, cache warm vs {r.linkcheck_name}", r.checkers_warm.seconds, lc, "s",
-                "≤ 0.02 (50× faster)", lambda x: x <= 0.02)
-        add(f"checkers per page pair vs {r.linkcheck_name}", r.checkers.seconds / r.pairs,
-            lc / r.pairs if lc else None, "s", "flat in N")
+            add(
+                f"source checkers, cache warm vs {r.linkcheck_name}",
+                r.checkers_warm.seconds,
+                lc,
+                "s",
+                "≤ 0.02 (50× faster)",
+                lambda x: x <= 0.02,
+            )
+        add(
+            f"checkers per page pair vs {r.linkcheck_name}",
+            r.checkers.seconds / r.pairs,
+            lc / r.pairs if lc else None,
+            "s",
+            "flat in N",
+        )
         lcc = r.linkcheck.cpu if lc else None
-        add(f"checkers CPU time (user+sys) vs {r.linkcheck_name}", r.checkers.cpu, lcc, "s",
-            "≤ 0.02 (50× less)", lambda x: x <= 0.02)
+        add(
+            f"checkers CPU time (user+sys) vs {r.linkcheck_name}",
+            r.checkers.cpu,
+            lcc,
+            "s",
+            "≤ 0.02 (50× less)",
+            lambda x: x <= 0.02,
+        )
     for lang in ("zh", "en"):
         o, s = r.browser.get("ours"), r.browser.get("stock")
         tgt = ("≤ 0.3", lambda x: x <= 0.3) if r.n >= 2000 else ("< 1", lambda x: x < 1)
-        add(f"time to first search results {lang}", o and o.first_results_s.get(lang),
-            s and s.first_results_s.get(lang), "s", tgt[0], tgt[1])
+        add(
+            f"time to first search results {lang}",
+            o and o.first_results_s.get(lang),
+            s and s.first_results_s.get(lang),
+            "s",
+            tgt[0],
+            tgt[1],
+        )
         orc = o.recall.get(lang) if o else None
         src = s.recall.get(lang) if s else None
-        add(f"held-out recall@10 {lang}", orc and orc[0] / orc[1], src and src[0] / src[1], "%", "unchanged",
-            lambda x: x >= 1.0)
+        add(
+            f"held-out recall@10 {lang}",
+            orc and orc[0] / orc[1],
+            src and src[0] / src[1],
+            "%",
+            "unchanged",
+            lambda x: x >= 1.0,
+        )
         add(f"page HTML opened {lang}", o and o.page_html.get(lang), s and s.page_html.get(lang), "B")
     pf = r.browser.get("pagefind")
     if pf is not None:
         s = r.browser.get("stock")
         for lang in ("zh", "en"):
-            add(f"candidate Pagefind: first-search download {lang}, gzip", pf.bytes_gz.get(lang),
-                s and s.bytes_gz.get(lang), "B", "≤ 0.5", lambda x: x <= 0.5)
+            add(
+                f"candidate Pagefind: first-search download {lang}, gzip",
+                pf.bytes_gz.get(lang),
+                s and s.bytes_gz.get(lang),
+                "B",
+                "≤ 0.5",
+                lambda x: x <= 0.5,
+            )
             tgt = ("≤ 0.3", lambda x: x <= 0.3) if r.n >= 2000 else ("< 1", lambda x: x < 1)
-            add(f"candidate Pagefind: time to first results {lang}", pf.first_results_s.get(lang),
-                s and s.first_results_s.get(lang), "s", tgt[0], tgt[1])
+            add(
+                f"candidate Pagefind: time to first results {lang}",
+                pf.first_results_s.get(lang),
+                s and s.first_results_s.get(lang),
+                "s",
+                tgt[0],
+                tgt[1],
+            )
             prc, src = pf.recall.get(lang), s.recall.get(lang) if s else None
-            add(f"candidate Pagefind: held-out recall@10 {lang}", prc and prc[0] / prc[1],
-                src and src[0] / src[1], "%", "unchanged", lambda x: x >= 1.0)
+            add(
+                f"candidate Pagefind: held-out recall@10 {lang}",
+                prc and prc[0] / prc[1],
+                src and src[0] / src[1],
+                "%",
+                "unchanged",
+                lambda x: x >= 1.0,
+            )
         if r.pagefind_index is not None:
-            add("candidate Pagefind: indexing time (after our build)", r.pagefind_index.seconds, r.stock.seconds,
-                "s", "")
+            add(
+                "candidate Pagefind: indexing time (after our build)",
+                r.pagefind_index.seconds,
+                r.stock.seconds,
+                "s",
+                "",
+            )
     return rows
 
 
@@ -140,13 +225,30 @@ def machine() -> str:
 
 def as_json(r: SizeResult) -> dict:
     def run(x: Run | None):
-        return None if x is None else {"seconds": x.seconds, "cpu": x.cpu, "rss_mb": x.rss_mb,
-                                       "returncode": x.returncode,
-                                       "warnings": x.warnings}
+        return (
+            None
+            if x is None
+            else {
+                "seconds": x.seconds,
+                "cpu": x.cpu,
+                "rss_mb": x.rss_mb,
+                "returncode": x.returncode,
+                "warnings": x.warnings,
+            }
+        )
 
-    return {"n": r.n, "pairs": r.pairs, "load_avg": os.getloadavg(), "ours": run(r.ours), "stock": run(r.stock),
-            "checkers": run(r.checkers), "checkers_warm": run(r.checkers_warm),
-            "checker_names": r.checker_names, "linkcheck": run(r.linkcheck), "pagefind_index": run(r.pagefind_index),
-            "index_files": r.index_files, "proposed": run(r.proposed),
-            "browser": {k: vars(v) for k, v in r.browser.items()}}
-
+    return {
+        "n": r.n,
+        "pairs": r.pairs,
+        "load_avg": os.getloadavg(),
+        "ours": run(r.ours),
+        "stock": run(r.stock),
+        "checkers": run(r.checkers),
+        "checkers_warm": run(r.checkers_warm),
+        "checker_names": r.checker_names,
+        "linkcheck": run(r.linkcheck),
+        "pagefind_index": run(r.pagefind_index),
+        "index_files": r.index_files,
+        "proposed": run(r.proposed),
+        "browser": {k: vars(v) for k, v in r.browser.items()},
+    }

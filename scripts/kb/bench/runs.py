@@ -77,7 +77,9 @@ class Server:
         self.port = free_port()
         self.proc = subprocess.Popen(
             [PY, "-m", "http.server", str(self.port), "--bind", "127.0.0.1", "--directory", str(directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
@@ -123,7 +125,9 @@ def run_checkers(docs: Path, cfg: Path) -> tuple[Run | None, list[str], Run | No
             args += ["--config", str(cfg)]
         r = timed(args)
         if r.returncode not in (0, 1):
-            ran.append(f"{name} (exit {r.returncode}: {r.output.strip().splitlines()[-1:] if r.output.strip() else ''})")
+            ran.append(
+                f"{name} (exit {r.returncode}: {r.output.strip().splitlines()[-1:] if r.output.strip() else ''})"
+            )
             continue
         nfind = len([line for line in r.output.splitlines() if re.match(r"^\S+:\d+:\d+: ", line)])
         ran.append(f"{name} ({r.seconds:.2f} s, {nfind} findings)")
@@ -154,5 +158,4 @@ def run_pagefind(site: Path) -> Run | None:
         import pagefind  # noqa: F401
     except ImportError:
         return None
-    return timed([PY, "-m", "pagefind", "--site", str(site), "--root-selector", "article.md-content__inner",
-                  "--quiet"])
+    return timed([PY, "-m", "pagefind", "--site", str(site), "--root-selector", "article.md-content__inner", "--quiet"])

@@ -3,7 +3,7 @@ playbook, policy, case or other page links to it (a late transform)."""
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..model.mdparse import Doc
 from ..model.tree import base_path, collection_of, join_link
@@ -76,8 +76,9 @@ def referenced_by_section(html_in: str, rec: PageRecord, state: BuildState) -> s
         if src is None:
             continue
         items.append(f"<li>{labels.t(lang, _ref_kind(b))}{'：' if lang == 'zh' else ': '}{labels.link(rec, src)}</li>")
-    body = f'<ul class="kb-referenced-by">\n' + "\n".join(items) + "\n</ul>" if items else \
-        f'<p class="kb-referenced-by">{labels.t(lang, "refby_none")}</p>'
+    body = (
+        '<ul class="kb-referenced-by">\n' + "\n".join(items) + "\n</ul>"
+        if items
+        else f'<p class="kb-referenced-by">{labels.t(lang, "refby_none")}</p>'
+    )
     return html_in + f'\n<h2 id="referenced-by">{labels.t(lang, "refby")}</h2>\n' + body + "\n"
-
-

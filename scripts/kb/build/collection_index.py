@@ -5,7 +5,7 @@ theme and list."""
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 from ..model.schema import label, slug, vocabulary
 from ..model.tree import COLLECTIONS, collection_of, stem_of
@@ -18,8 +18,14 @@ def _members(state: BuildState, lang: str, coll: str) -> list[PageRecord]:
     return sorted(recs, key=lambda r: (str(r.meta.get("id") or stem_of(r.base)), r.base))
 
 
-def _by_kind(rec: PageRecord, recs: list[PageRecord], vocab: str, columns: list[str],
-             row: Callable[[PageRecord], list[str]], cls: str) -> str:
+def _by_kind(
+    rec: PageRecord,
+    recs: list[PageRecord],
+    vocab: str,
+    columns: list[str],
+    row: Callable[[PageRecord], list[str]],
+    cls: str,
+) -> str:
     """One section per value of the ``vocab`` vocabulary (in its order), each a table of its pages."""
     out = []
     for kind in vocabulary()[vocab]:
@@ -32,12 +38,20 @@ def _by_kind(rec: PageRecord, recs: list[PageRecord], vocab: str, columns: list[
 
 def _policies_index(rec: PageRecord, recs: list[PageRecord]) -> str:
     lang = rec.lang
-    return _by_kind(rec, recs, "policy_kind", ["title", "issuer", "status", "date", "summary"],
-                    lambda r: [labels.link(rec, r), labels.text(r.meta.get("issuer"), lang),
-                               html.escape(label("policy_status", r.meta.get("status"), lang)),
-                               f'{labels.text(r.meta.get("date"), lang)} / {labels.text(r.meta.get("doc_number"), lang)}',
-                               labels.text(r.meta.get("summary"), lang)],
-                    "kb-collection kb-policies")
+    return _by_kind(
+        rec,
+        recs,
+        "policy_kind",
+        ["title", "issuer", "status", "date", "summary"],
+        lambda r: [
+            labels.link(rec, r),
+            labels.text(r.meta.get("issuer"), lang),
+            html.escape(label("policy_status", r.meta.get("status"), lang)),
+            f"{labels.text(r.meta.get('date'), lang)} / {labels.text(r.meta.get('doc_number'), lang)}",
+            labels.text(r.meta.get("summary"), lang),
+        ],
+        "kb-collection kb-policies",
+    )
 
 
 def _table(head: list[str], rows: list[list[str]], cls: str, row_attrs: list[str] | None = None) -> str:
@@ -47,13 +61,17 @@ def _table(head: list[str], rows: list[list[str]], cls: str, row_attrs: list[str
         attrs = row_attrs[i] if row_attrs else ""
         body.append(f"<tr{attrs}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
     # Material styles only tables without a class: the class goes on a wrapper.
-    return (f'<div class="{cls}">\n<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n'
-            + "\n".join(body) + "\n</tbody>\n</table>\n</div>")
+    return (
+        f'<div class="{cls}">\n<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n'
+        + "\n".join(body)
+        + "\n</tbody>\n</table>\n</div>"
+    )
 
 
 def _select(name: str, caption: str, options: list[tuple[str, str]], lang: str) -> str:
     opts = f'<option value="">{labels.t(lang, "all")}</option>' + "".join(
-        f'<option value="{html.escape(v)}">{html.escape(t)}</option>' for v, t in options)
+        f'<option value="{html.escape(v)}">{html.escape(t)}</option>' for v, t in options
+    )
     return f'<label>{caption} <select name="{name}" data-kb-filter="{name}">{opts}</select></label>'
 
 
@@ -69,32 +87,63 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         districts.add(district) if district else None
         lists.add(lst) if lst else None
         themes.update(th)
-        rows.append([
-            html.escape(str(m.get("id") or stem_of(r.base))), labels.link(rec, r), labels.text(m.get("community"), lang),
-            labels.text(m.get("district"), lang), html.escape(label("list", lst, lang, short=True)) if lst else labels.tbs(lang),
-            labels.text(m.get("year"), lang),
-            ("、" if lang == "zh" else ", ").join(html.escape(label("theme", t, lang)) for t in th)
-            if th else labels.tbs(lang),
-        ])
-        attrs.append(f' data-district="{html.escape(district)}" data-list="{html.escape(lst)}"'
-                     f' data-themes="{html.escape(" ".join(th))}"')
+        rows.append(
+            [
+                html.escape(str(m.get("id") or stem_of(r.base))),
+                labels.link(rec, r),
+                labels.text(m.get("community"), lang),
+                labels.text(m.get("district"), lang),
+                html.escape(label("list", lst, lang, short=True)) if lst else labels.tbs(lang),
+                labels.text(m.get("year"), lang),
+                ("、" if lang == "zh" else ", ").join(html.escape(label("theme", t, lang)) for t in th)
+                if th
+                else labels.tbs(lang),
+            ]
+        )
+        attrs.append(
+            f' data-district="{html.escape(district)}" data-list="{html.escape(lst)}"'
+            f' data-themes="{html.escape(" ".join(th))}"'
+        )
     vocab_themes = [t for t in vocabulary()["theme"] if t in themes]
-    form = ('<form class="kb-filter" data-kb-filter-form hidden>'
-            + _select("district", labels.t(lang, "district"), [(d, d) for d in sorted(districts)], lang)
-            + _select("themes", labels.t(lang, "themes"), [(t, label("theme", t, lang)) for t in vocab_themes], lang)
-            + _select("list", labels.t(lang, "list"), [(v, label("list", v, lang, short=True))
-                                                  for v in vocabulary()["list"] if v in lists], lang)
-            + f' <output data-kb-filter-count>{html.escape(labels.t(lang, "count").format(n=len(recs)))}</output>'
-            + "</form>")
-    table = _table([labels.t(lang, k) for k in ("id", "title", "community", "district", "list", "year", "themes")],
-                   rows, cls="kb-collection kb-cases", row_attrs=attrs)
-    return form + "\n" + table.replace("<table>", '<table data-kb-filter-table data-kb-count-text="'
-                                       + html.escape(labels.t(lang, "count")) + '">', 1)
+    form = (
+        '<form class="kb-filter" data-kb-filter-form hidden>'
+        + _select("district", labels.t(lang, "district"), [(d, d) for d in sorted(districts)], lang)
+        + _select("themes", labels.t(lang, "themes"), [(t, label("theme", t, lang)) for t in vocab_themes], lang)
+        + _select(
+            "list",
+            labels.t(lang, "list"),
+            [(v, label("list", v, lang, short=True)) for v in vocabulary()["list"] if v in lists],
+            lang,
+        )
+        + f" <output data-kb-filter-count>{html.escape(labels.t(lang, 'count').format(n=len(recs)))}</output>"
+        + "</form>"
+    )
+    table = _table(
+        [labels.t(lang, k) for k in ("id", "title", "community", "district", "list", "year", "themes")],
+        rows,
+        cls="kb-collection kb-cases",
+        row_attrs=attrs,
+    )
+    return (
+        form
+        + "\n"
+        + table.replace(
+            "<table>",
+            '<table data-kb-filter-table data-kb-count-text="' + html.escape(labels.t(lang, "count")) + '">',
+            1,
+        )
+    )
 
 
 def _playbooks_index(rec: PageRecord, recs: list[PageRecord]) -> str:
-    return _by_kind(rec, recs, "playbook_kind", ["title", "owner"],
-                    lambda r: [labels.link(rec, r), labels.text(r.meta.get("owner"), rec.lang)], "kb-collection kb-playbooks")
+    return _by_kind(
+        rec,
+        recs,
+        "playbook_kind",
+        ["title", "owner"],
+        lambda r: [labels.link(rec, r), labels.text(r.meta.get("owner"), rec.lang)],
+        "kb-collection kb-playbooks",
+    )
 
 
 def collection_index(rec: PageRecord, state: BuildState) -> str:
@@ -106,5 +155,3 @@ def collection_index(rec: PageRecord, state: BuildState) -> str:
     if not recs:
         return f"<p>{labels.t(rec.lang, 'none')}</p>"
     return {"policies": _policies_index, "cases": _cases_index, "playbooks": _playbooks_index}[coll](rec, recs)
-
-

@@ -35,6 +35,8 @@ def handout(rec: PageRecord, state: BuildState) -> str:
     pages = state.pages.get(rec.lang, {})
     found = modules(state, rec.lang)
     if not found:
-        raise ValueError(f"{rec.src_uri}: the handout found no course module (a page of {MODULE_FOLDER} in the "
-                         "navigation with 'objectives' in its front matter)")
+        raise ValueError(
+            f"{rec.src_uri}: the handout found no course module (a page of {MODULE_FOLDER} in the "
+            "navigation with 'objectives' in its front matter)"
+        )
     return "\n".join(module_section(pages[m]) for m in found)

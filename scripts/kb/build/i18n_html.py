@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .registry import PageRecord
 from ..model.terms import TermBase
+from .registry import PageRecord
 
 PERMALINK_TITLE = {"zh": "本节链接", "en": "Link to this section"}
 
@@ -12,4 +12,6 @@ def permalink_title(html: str, rec: PageRecord, tb: TermBase) -> str:
     """toc's permalink_title is one string for all languages: translate it."""
     if rec.lang == "zh":
         return html
-    return html.replace(f'title="{PERMALINK_TITLE["zh"]}"', f'title="{PERMALINK_TITLE.get(rec.lang, PERMALINK_TITLE["en"])}"')
+    return html.replace(
+        f'title="{PERMALINK_TITLE["zh"]}"', f'title="{PERMALINK_TITLE.get(rec.lang, PERMALINK_TITLE["en"])}"'
+    )

@@ -66,7 +66,9 @@ def wrap_search_worker(html: str) -> str:
         url = cfg.get("search") or ""
         folder, _, name = url.rpartition("/")
         if name and name != SEARCH_WORKER and not name.startswith(SEARCH_WORKER):
-            cfg["search"] = f"{folder}/{SEARCH_WORKER}?material={name}" if folder else f"{SEARCH_WORKER}?material={name}"
+            cfg["search"] = (
+                f"{folder}/{SEARCH_WORKER}?material={name}" if folder else f"{SEARCH_WORKER}?material={name}"
+            )
         return m.group(1) + json.dumps(cfg, ensure_ascii=False) + m.group(3)
 
     return _CONFIG_SCRIPT.sub(repl, html, count=1)

@@ -56,7 +56,7 @@ def write_redirects(state: BuildState, site_dir: Path) -> None:
     """Write the redirect pages of renamed IDs; an alias that clashes with
     another page is a warning (which fails the strict build)."""
     log = logging.getLogger("mkdocs.hooks.kb.collections")
-    for lang, pages in state.pages.items():
+    for pages in state.pages.values():
         for finding in alias_findings({r.src_uri: r.meta for r in pages.values()}):
             log.warning(finding.text())
     site_dir = Path(site_dir)
@@ -67,5 +67,3 @@ def write_redirects(state: BuildState, site_dir: Path) -> None:
             continue
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
-
-

@@ -10,14 +10,15 @@ them all in the order they run; nothing registers itself on import.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
+from ..model import generated
 from ..model.findings import Finding
 from ..model.mdparse import Doc, parse
 from ..model.terms import TermBase
-from ..model import generated
 from ..model.tree import HTML_PLACEHOLDER
 
 

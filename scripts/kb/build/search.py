@@ -9,8 +9,9 @@ this reads of Material's index format is pinned by ``tests/test_adapters.py``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .registry import BuildState
 

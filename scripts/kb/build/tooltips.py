@@ -20,13 +20,36 @@ from __future__ import annotations
 import html
 import re
 
-from .registry import BuildState, PageRecord
 from ..model.terms import TermBase
+from .registry import BuildState, PageRecord
 
-SKIP = {"code", "pre", "a", "h1", "h2", "h3", "h4", "h5", "h6", "abbr", "script", "style",
-        "summary", "button", "svg", "textarea", "title", "label", "select", "option", "kbd", "samp"}
-_TOKEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*>",
-                    re.S)
+SKIP = {
+    "code",
+    "pre",
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "abbr",
+    "script",
+    "style",
+    "summary",
+    "button",
+    "svg",
+    "textarea",
+    "title",
+    "label",
+    "select",
+    "option",
+    "kbd",
+    "samp",
+}
+_TOKEN = re.compile(
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<![^>]*>|<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:\"[^\"]*\"|'[^']*'|[^'\">])*>", re.S
+)
 NO_TOOLTIPS = {"glossary.md"}
 
 
@@ -49,14 +72,16 @@ def add_tooltips(content: str, lang: str, tb: TermBase) -> str:
         definition = term.definition(lang)
         if not definition:
             return m.group(0)
-        return (f'<abbr class="kb-term" title="{html.escape(definition, quote=True)}" data-term="{term.id}">'
-                f'{m.group(0)}</abbr>')
+        return (
+            f'<abbr class="kb-term" title="{html.escape(definition, quote=True)}" data-term="{term.id}">'
+            f"{m.group(0)}</abbr>"
+        )
 
     out: list[str] = []
     depth = 0
     pos = 0
     for tok in _TOKEN.finditer(content):
-        text = content[pos: tok.start()]
+        text = content[pos : tok.start()]
         if text:
             out.append(rx.sub(wrap, text) if depth == 0 and len(used) < total and not text.isspace() else text)
         out.append(tok.group(0))

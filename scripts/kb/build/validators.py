@@ -37,7 +37,7 @@ def related_ids_exist(state: BuildState, lang: str) -> list[Finding]:
     pages = state.pages.get(lang, {})
     bases = set(pages)
     out = []
-    for base, rec in sorted(pages.items()):
+    for _base, rec in sorted(pages.items()):
         related = rec.meta.get("related")
         if related is None:
             continue

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from ..model import findings as kbfindings
 from ..model import rules, terms
-from ..model.tree import SINGLE_LANGUAGE_FILE
-from . import termcheck, xrefs
 from ..model.paths import DOCS, TERMS_FILE
 from ..model.paths import display as _display
 from ..model.site import Site
+from ..model.tree import SINGLE_LANGUAGE_FILE
+from . import termcheck, xrefs
 
 
 class CheckError(Exception):

@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-
 from pathlib import Path
 
 from ..model import rules
@@ -68,7 +67,7 @@ class Edit:
     code: str
 
     def apply(self, text: str) -> str:
-        return text[: self.start] + self.new + text[self.end:]
+        return text[: self.start] + self.new + text[self.end :]
 
 
 @dataclass
@@ -115,8 +114,9 @@ def rule_trm001(doc: Doc, tb: TermBase, lines, res: Result) -> None:
             if w not in table:
                 continue  # a correct longer word listed as an exception
             right, why = table[w]
-            res.findings.append(Finding(doc.rel_path, ln, m.start() + 1, "TRM001",
-                                        f"“{w}” should be “{right}”: {why} [fixable]"))
+            res.findings.append(
+                Finding(doc.rel_path, ln, m.start() + 1, "TRM001", f"“{w}” should be “{right}”: {why} [fixable]")
+            )
             res.edits.append(Edit(ln, m.start(), m.end(), right, "TRM001"))
 
 
@@ -155,13 +155,14 @@ def _widen(text: str, i: int, ln: int, res: Result, doc: Doc, what: str) -> None
         end += 1
     if end == len(text):
         end = i + 1  # trailing spaces may be a Markdown line break: keep them
-    res.findings.append(Finding(doc.rel_path, ln, i + 1, "TYP001",
-                                f"half-width “{ch}” {what}: use “{_FULL[ch]}” [fixable]"))
+    res.findings.append(
+        Finding(doc.rel_path, ln, i + 1, "TYP001", f"half-width “{ch}” {what}: use “{_FULL[ch]}” [fixable]")
+    )
     res.edits.append(Edit(ln, start, end, _FULL[ch], "TYP001"))
 
 
 def rule_typ001(doc: Doc, lines, res: Result, lang: str) -> None:
-    for ln, text, fm in lines:
+    for ln, text, _fm in lines:
         if not _HAN1.search(text):
             continue
         local = _ENTITY.sub(lambda m: _blank(m.group(0)), text)
@@ -179,7 +180,7 @@ def rule_typ001(doc: Doc, lines, res: Result, lang: str) -> None:
                 continue  # definition list
             if ch == "!" and i + 1 < len(local) and local[i + 1] == "[":
                 continue  # image
-            if ch in "?!" and re.match(r"[!?]{3}", local[lead:lead + 3]) and i < lead + 4:
+            if ch in "?!" and re.match(r"[!?]{3}", local[lead : lead + 3]) and i < lead + 4:
                 continue  # admonition / details marker
             if ch == ".":
                 if (i + 1 < len(local) and local[i + 1] == ".") or (i and local[i - 1] == "."):
@@ -206,8 +207,15 @@ def rule_typ001(doc: Doc, lines, res: Result, lang: str) -> None:
             if _HAN1.search(inner) or _cjk_left(L) or _cjk_right(R):
                 done.update((a, b))
                 for pos in (a, b):
-                    res.findings.append(Finding(doc.rel_path, ln, pos + 1, "TYP001",
-                                                f"half-width “{local[pos]}” in Chinese text: use “{_FULL[local[pos]]}” [fixable]"))
+                    res.findings.append(
+                        Finding(
+                            doc.rel_path,
+                            ln,
+                            pos + 1,
+                            "TYP001",
+                            f"half-width “{local[pos]}” in Chinese text: use “{_FULL[local[pos]]}” [fixable]",
+                        )
+                    )
                     res.edits.append(Edit(ln, pos, pos + 1, _FULL[local[pos]], "TYP001"))
         for m in re.finditer(r"[()]", local):
             i = m.start()
@@ -216,8 +224,15 @@ def rule_typ001(doc: Doc, lines, res: Result, lang: str) -> None:
             L = local[i - 1] if i else ""
             R = local[i + 1] if i + 1 < len(local) else ""
             if _cjk_left(L) or _cjk_right(R) or (local[i] == ")" and "（" in local[:i]):
-                res.findings.append(Finding(doc.rel_path, ln, i + 1, "TYP001",
-                                            f"half-width “{local[i]}” in Chinese text: use “{_FULL[local[i]]}” [fixable]"))
+                res.findings.append(
+                    Finding(
+                        doc.rel_path,
+                        ln,
+                        i + 1,
+                        "TYP001",
+                        f"half-width “{local[i]}” in Chinese text: use “{_FULL[local[i]]}” [fixable]",
+                    )
+                )
                 res.edits.append(Edit(ln, i, i + 1, _FULL[local[i]], "TYP001"))
 
 
@@ -229,21 +244,23 @@ def rule_typ002(doc: Doc, lines, res: Result) -> None:
         local = _LINK_DEST.sub(lambda m: "]" + _blank(m.group(0)[1:]), text)
         t = _ADMON_TITLE.match(local)
         if t:  # !!! note "标题" / === "标签": Markdown syntax, not prose quotes
-            local = local[: t.start(2)] + " " + local[t.start(2) + 1: t.end(2) - 1] + " " + local[t.end(2):]
+            local = local[: t.start(2)] + " " + local[t.start(2) + 1 : t.end(2) - 1] + " " + local[t.end(2) :]
         paired: set[int] = set()
         for m in _DQ_PAIR.finditer(local):
             a, b = m.start(), m.end() - 1
             L, R = _left(local, a), _right(local, b)
             if _HAN1.search(m.group(1)) or (_cjk_left(L) and _cjk_right(R)):
                 paired.update((a, b))
-                res.findings.append(Finding(doc.rel_path, ln, a + 1, "TYP002",
-                                            "straight quotes in Chinese prose: use “…” [fixable]"))
+                res.findings.append(
+                    Finding(doc.rel_path, ln, a + 1, "TYP002", "straight quotes in Chinese prose: use “…” [fixable]")
+                )
                 res.edits.append(Edit(ln, a, a + 1, "“", "TYP002"))
                 res.edits.append(Edit(ln, b, b + 1, "”", "TYP002"))
         for m in _SQ_PAIR.finditer(local):
             a, b = m.start(), m.end() - 1
-            res.findings.append(Finding(doc.rel_path, ln, a + 1, "TYP002",
-                                        "straight single quotes in Chinese prose: use ‘…’ [fixable]"))
+            res.findings.append(
+                Finding(doc.rel_path, ln, a + 1, "TYP002", "straight single quotes in Chinese prose: use ‘…’ [fixable]")
+            )
             res.edits.append(Edit(ln, a, a + 1, "‘", "TYP002"))
             res.edits.append(Edit(ln, b, b + 1, "’", "TYP002"))
             paired.update((a, b))
@@ -252,8 +269,9 @@ def rule_typ002(doc: Doc, lines, res: Result) -> None:
             if i in paired:
                 continue
             if _cjk_left(local[i - 1] if i else "") or _cjk_right(local[i + 1] if i + 1 < len(local) else ""):
-                res.findings.append(Finding(doc.rel_path, ln, i + 1, "TYP002",
-                                            "unpaired straight quote in Chinese prose: use “ or ”"))
+                res.findings.append(
+                    Finding(doc.rel_path, ln, i + 1, "TYP002", "unpaired straight quote in Chinese prose: use “ or ”")
+                )
 
 
 # ---------------------------------------------------------------- TYP003
@@ -274,9 +292,16 @@ def rule_typ003(doc: Doc, res: Result) -> None:
             if len(a) != len(a_raw.rstrip()):
                 continue  # ends in code, a tag or a URL
             if a and b and _cjk(a[-1]) and _cjk(b[0]) and (is_han(a[-1]) or is_han(b[0])):
-                res.findings.append(Finding(doc.rel_path, ln, len(a) + 1, "TYP003",
-                                            f"line break inside a Chinese sentence (“{a[-1]}⏎{b[0]}”) renders as "
-                                            "a stray space: write the paragraph on one line [fixable]"))
+                res.findings.append(
+                    Finding(
+                        doc.rel_path,
+                        ln,
+                        len(a) + 1,
+                        "TYP003",
+                        f"line break inside a Chinese sentence (“{a[-1]}⏎{b[0]}”) renders as "
+                        "a stray space: write the paragraph on one line [fixable]",
+                    )
+                )
                 res.joins.append(ln)
 
 
@@ -294,7 +319,7 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
         p2 = paras[j]
         if caption[j] or p2.line <= p1.end_line + 1:
             continue
-        skipped = {ln for p in paras[i + 1: j] for ln in range(p.line, p.end_line + 1)}
+        skipped = {ln for p in paras[i + 1 : j] for ln in range(p.line, p.end_line + 1)}
         between = [raw[ln - 1] for ln in range(p1.end_line + 1, p2.line) if ln not in skipped]
         if any(s.strip() for s in between):
             continue
@@ -308,7 +333,7 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
         start = prose[p2.line - 1].lstrip()
         if not end or not start or len(end) != len(raw[p1.end_line - 1].rstrip()):
             continue
-        body = " ".join(prose[p1.line - 1: p1.end_line])
+        body = " ".join(prose[p1.line - 1 : p1.end_line])
         if lang == "zh":
             ok_end = end[-1] not in _SENT_END_ZH and (is_han(end[-1]) or end[-1].isalnum() or end[-1] in "，、,")
             prose_like = len(re.findall(f"[{HAN}]", body)) >= 10 and re.search(r"[，、,；。]", body)
@@ -318,10 +343,16 @@ def rule_typ004(doc: Doc, res: Result, lang: str) -> None:
             prose_like = len(body.split()) >= 8 and ("," in body or "." in body)
             ok_start = start[0].islower()
         if ok_end and prose_like and ok_start:
-            res.findings.append(Finding(
-                doc.rel_path, p1.end_line, len(end) + 1, "TYP004",
-                f"paragraph ends mid-sentence (“{end[-3:]}”) and the one at line {p2.line} continues it "
-                f"(“{start[:3]}”): a sentence split by a page break{' and a caption' if j > i + 1 else ''}?"))
+            res.findings.append(
+                Finding(
+                    doc.rel_path,
+                    p1.end_line,
+                    len(end) + 1,
+                    "TYP004",
+                    f"paragraph ends mid-sentence (“{end[-3:]}”) and the one at line {p2.line} continues it "
+                    f"(“{start[:3]}”): a sentence split by a page break{' and a caption' if j > i + 1 else ''}?",
+                )
+            )
 
 
 # ---------------------------------------------------------------- DUP001
@@ -353,8 +384,9 @@ def rule_dup001(doc: Doc, res: Result) -> None:
         if key in seen:
             line = doc.lines[p.line - 1]
             col = len(line) - len(line.lstrip()) + 1
-            res.findings.append(Finding(doc.rel_path, p.line, col, "DUP001",
-                                        f"paragraph repeats the one at line {seen[key]}"))
+            res.findings.append(
+                Finding(doc.rel_path, p.line, col, "DUP001", f"paragraph repeats the one at line {seen[key]}")
+            )
         else:
             seen[key] = p.line
 
@@ -369,11 +401,15 @@ def rule_cap001(doc: Doc, res: Result) -> None:
         line = doc.lines[p.line - 1]
         stripped = line.lstrip()
         if stripped[:1] in _PHOTO_MARKS:
-            res.findings.append(Finding(doc.rel_path, p.line, len(line) - len(stripped) + 1, "CAP001",
-                                        "photo caption mixed into the body text: move it to its figure "
-                                        "or to a caption note"))
-
-
+            res.findings.append(
+                Finding(
+                    doc.rel_path,
+                    p.line,
+                    len(line) - len(stripped) + 1,
+                    "CAP001",
+                    "photo caption mixed into the body text: move it to its figure or to a caption note",
+                )
+            )
 
 
 def rule_sty001(doc: Doc, res: Result) -> None:
@@ -388,8 +424,11 @@ def rule_sty001(doc: Doc, res: Result) -> None:
         return
     line = h2[-1].line if h2 else doc.body_line
     title = "## 资料来源 {#sources}" if doc.lang == "zh" else "## Sources {#sources}"
-    res.findings.append(Finding(doc.rel_path, line, 1, "STY001",
-                                f"the page does not end with its sources: add a last section “{title}”"))
+    res.findings.append(
+        Finding(
+            doc.rel_path, line, 1, "STY001", f"the page does not end with its sources: add a last section “{title}”"
+        )
+    )
 
 
 _TBS_SPAN = re.compile(r"<span\s+class=[\"']kb-tbs[\"'][^>]*>.*?</span>", re.S)
@@ -424,10 +463,16 @@ def rule_dup002(doc: Doc, res: Result) -> None:
                 first_line.setdefault(key, p.line)
         if len(earlier) >= 2:
             col = len(doc.lines[p.line - 1]) - len(doc.lines[p.line - 1].lstrip()) + 1
-            res.findings.append(Finding(
-                doc.rel_path, p.line, col, "DUP002",
-                f"{len(earlier)} sentences of this paragraph also stand in the paragraph at line "
-                f"{', '.join(map(str, sorted(set(earlier))))}: part of another paragraph pasted here?"))
+            res.findings.append(
+                Finding(
+                    doc.rel_path,
+                    p.line,
+                    col,
+                    "DUP002",
+                    f"{len(earlier)} sentences of this paragraph also stand in the paragraph at line "
+                    f"{', '.join(map(str, sorted(set(earlier))))}: part of another paragraph pasted here?",
+                )
+            )
 
 
 # ---------------------------------------------------------------- TRM002/TRM003
@@ -443,7 +488,7 @@ def _section_index(doc: Doc, line: int) -> int:
 
 def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
     rx = tb.zh_regex()
-    text = "\n".join(zh.prose[zh.body_line - 1:])  # one pass over the page (no term spans lines)
+    text = "\n".join(zh.prose[zh.body_line - 1 :])  # one pass over the page (no term spans lines)
     first: dict[str, int] = {}
     for m in rx.finditer(text):
         if m.group(0) not in first:
@@ -451,7 +496,7 @@ def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
     first = {w: zh.body_line + text.count("\n", 0, pos) for w, pos in first.items()}
     if not first:
         return
-    en_text = "\n".join(en.prose[en.body_line - 1:])
+    en_text = "\n".join(en.prose[en.body_line - 1 :])
     # both sides longest match first: 四联双报到 <-> Four Links and Dual Reporting
     present = set()
     for a, b in tb.en_spans(en_text):
@@ -469,10 +514,16 @@ def rule_trm002(en: Doc, zh: Doc, tb: TermBase, res: Result) -> None:
             line = en.headings[0].line
         else:
             line = en.body_line
-        res.findings.append(Finding(
-            en.rel_path, line, 1, "TRM002",
-            f"“{term.en}” missing: the Chinese page uses “{term.zh}” ({zh.rel_path}:{zh_line}); "
-            f"use the term base rendering (glossary #{term.id})"))
+        res.findings.append(
+            Finding(
+                en.rel_path,
+                line,
+                1,
+                "TRM002",
+                f"“{term.en}” missing: the Chinese page uses “{term.zh}” ({zh.rel_path}:{zh_line}); "
+                f"use the term base rendering (glossary #{term.id})",
+            )
+        )
 
 
 def rule_trm003(doc: Doc, tb: TermBase, lines, res: Result) -> None:
@@ -490,9 +541,15 @@ def rule_trm003(doc: Doc, tb: TermBase, lines, res: Result) -> None:
         i = bisect.bisect_right(starts, a) - 1
         ln, col = lines[i][0], a - starts[i] + 1
         note = f" ({term.note})" if term.note else ""
-        res.findings.append(Finding(doc.rel_path, ln, col, "TRM003",
-                                    f"“{text[a:b]}” is not the term base rendering: use “{term.en}” for "
-                                    f"{term.zh}{note}"))
+        res.findings.append(
+            Finding(
+                doc.rel_path,
+                ln,
+                col,
+                "TRM003",
+                f"“{text[a:b]}” is not the term base rendering: use “{term.en}” for {term.zh}{note}",
+            )
+        )
 
 
 def _en_lines(doc: Doc):

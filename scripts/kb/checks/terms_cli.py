@@ -16,14 +16,16 @@ import sys
 from pathlib import Path
 
 from ..model import rules, terms
-from . import termcheck
 from ..model.findings import exit_code, render
 from ..model.mdparse import Doc, parse
-from ..model.tree import base_path
 from ..model.paths import DOCS, TERMS_FILE
 from ..model.site import Site
+from ..model.tree import base_path
+from . import termcheck
 
-EPILOG = rules.help_text("terms") + """
+EPILOG = (
+    rules.help_text("terms")
+    + """
 
 switch a rule off with a visible comment:
   <!-- kb-ignore CODE -->       at the end of a line (that line)
@@ -33,6 +35,7 @@ switch a rule off with a visible comment:
 ("fixed path:line:col: CODE old -> new") and then what is left; exit 0 when
 nothing unfixable is left.
 """
+)
 
 
 class Unreadable(Exception):
@@ -114,8 +117,10 @@ def main(argv: list[str] | None = None) -> int:
                 if new_text == doc.text:
                     break
                 for f in fixable:
-                    print(f"fixed {display}:{f.line}:{f.col}: {f.code} {f.message.replace(' [fixable]', '')}",
-                          file=sys.stderr if args.format == "json" else sys.stdout)
+                    print(
+                        f"fixed {display}:{f.line}:{f.col}: {f.code} {f.message.replace(' [fixable]', '')}",
+                        file=sys.stderr if args.format == "json" else sys.stdout,
+                    )
                 fixed_total += len(fixable)
                 try:
                     path.write_text(new_text, encoding="utf-8")

@@ -12,9 +12,9 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 from urllib.parse import unquote
 
 from ..model import generated, schema, translations, tree
@@ -25,7 +25,6 @@ from ..model.paths import DATA, SCHEMAS, TERMS_FILE
 from ..model.site import PageTask, Site, source_digest
 from ..model.terms import load as load_terms
 from ..model.tree import COLLECTIONS, DEFAULT_LANG, LANGS, SINGLE_LANGUAGE_FILE, base_path, lang_path, related_problems
-
 
 _ATTR_ANY_ID = re.compile(r"\{:?[^}\n]*?(?<![\w-])#([A-Za-z0-9_\-:.\u00a0-\uffff]+)[^}\n]*\}")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -51,8 +50,7 @@ class Checker:
     def disp(self, rel: str) -> str:
         return self.prefix + rel
 
-    def add(self, doc: Doc | None, rel: str, line: int, col: int, code: str, msg: str,
-            severity: str = "error") -> None:
+    def add(self, doc: Doc | None, rel: str, line: int, col: int, code: str, msg: str, severity: str = "error") -> None:
         if doc is not None and doc.ignores(code, line):
             return
         self.findings.append(Finding(self.disp(rel), line, col, code, msg, severity))
@@ -65,7 +63,7 @@ class Checker:
         doc = self.site.docs[rel]
         ids = set(doc.anchors)
         in_fence = False
-        for line in doc.lines[doc.body_line - 1:]:
+        for line in doc.lines[doc.body_line - 1 :]:
             if _FENCE.match(line):
                 in_fence = not in_fence
                 continue
@@ -105,34 +103,50 @@ class Checker:
         for rel, doc in sorted(site.docs.items()):
             for link in doc.links:
                 if link.target.startswith("/") and not link.target.startswith("//"):
-                    self.add(doc, rel, link.line, link.col, "XRF003",
-                             f"absolute link '{link.target}': link the .md file relatively")
+                    self.add(
+                        doc,
+                        rel,
+                        link.line,
+                        link.col,
+                        "XRF003",
+                        f"absolute link '{link.target}': link the .md file relatively",
+                    )
                     continue
                 target = site.resolve(doc, link)
                 if target is None:
                     continue
                 if target.startswith("../") or target == "..":
-                    self.add(doc, rel, link.line, link.col, "XRF001",
-                             f"link '{link.target}' leaves the docs directory")
+                    self.add(doc, rel, link.line, link.col, "XRF001", f"link '{link.target}' leaves the docs directory")
                     continue
                 # explicitly another language's file
                 tlang = next((l for l in LANGS if l != DEFAULT_LANG and link.path.endswith(f".{l}.md")), None)
                 if tlang is not None and tlang != doc.lang:
-                    self.add(doc, rel, link.line, link.col, "XRF021",
-                             f"link '{link.target}' goes to the {tlang} page from a {doc.lang} page: "
-                             f"link '{posixpath.basename(base_path(target))}' instead")
+                    self.add(
+                        doc,
+                        rel,
+                        link.line,
+                        link.col,
+                        "XRF021",
+                        f"link '{link.target}' goes to the {tlang} page from a {doc.lang} page: "
+                        f"link '{posixpath.basename(base_path(target))}' instead",
+                    )
                 if target not in site.files:
                     coll = tree.collection_of(target)
                     what = f"no {COLLECTIONS[coll]} with ID '{tree.stem_of(target)}'" if coll else "not found"
-                    self.add(doc, rel, link.line, link.col, "XRF001",
-                             f"link '{link.target}': target '{target}' {what}")
+                    self.add(doc, rel, link.line, link.col, "XRF001", f"link '{link.target}': target '{target}' {what}")
                     continue
                 frag = link.fragment
                 if frag and target in site.docs:
                     anchor = unquote(frag)
                     if anchor not in self.anchors(target):
-                        self.add(doc, rel, link.line, link.col, "XRF002",
-                                 f"link '{link.target}': '{target}' has no anchor '#{anchor}'")
+                        self.add(
+                            doc,
+                            rel,
+                            link.line,
+                            link.col,
+                            "XRF002",
+                            f"link '{link.target}': '{target}' has no anchor '#{anchor}'",
+                        )
 
     def check_ids(self) -> None:
         site = self.site
@@ -155,15 +169,13 @@ class Checker:
             line = doc.meta_line("id")
             key = (doc.lang, ident)
             if key in seen:
-                self.add(doc, rel, line, 1, "XRF011",
-                         f"id '{ident}' is already claimed by {self.disp(seen[key])}")
+                self.add(doc, rel, line, 1, "XRF011", f"id '{ident}' is already claimed by {self.disp(seen[key])}")
             else:
                 seen[key] = rel
             if tree.collection_of(rel) is not None:
                 stem = tree.stem_of(rel)
                 if ident != stem:
-                    self.add(doc, rel, line, 1, "XRF012",
-                             f"id '{ident}' differs from the file name '{stem}'")
+                    self.add(doc, rel, line, 1, "XRF012", f"id '{ident}' differs from the file name '{stem}'")
 
     def link_targets(self, doc: Doc) -> Counter:
         out: Counter = Counter()
@@ -196,11 +208,25 @@ class Checker:
         for rel in sorted(self.single):
             base = base_path(rel)
             if rel not in site.docs:
-                self.findings.append(Finding(self.single_display, self.single_lines.get(rel, 1), 1, "XRF022",
-                                             f"'{rel}' is not a page of docs/"))
+                self.findings.append(
+                    Finding(
+                        self.single_display,
+                        self.single_lines.get(rel, 1),
+                        1,
+                        "XRF022",
+                        f"'{rel}' is not a page of docs/",
+                    )
+                )
             elif all(site.doc(base, l) is not None for l in LANGS):
-                self.findings.append(Finding(self.single_display, self.single_lines.get(rel, 1), 1, "XRF022",
-                                             f"'{rel}' is listed as single-language but has both languages"))
+                self.findings.append(
+                    Finding(
+                        self.single_display,
+                        self.single_lines.get(rel, 1),
+                        1,
+                        "XRF022",
+                        f"'{rel}' is listed as single-language but has both languages",
+                    )
+                )
 
     def compare_structure(self, zh: Doc, en: Doc) -> None:
         zl = Counter(h.level for h in zh.headings)
@@ -211,16 +237,26 @@ class Checker:
             i = next((k for k in range(min(len(zs), len(es))) if zs[k] != es[k]), min(len(zs), len(es)))
             line = en.headings[i].line if i < len(en.headings) else (en.headings[-1].line if en.headings else 1)
             counts = lambda c: " ".join(f"h{l}={c[l]}" for l in sorted(set(zl) | set(el)))  # noqa: E731
-            self.add(en, en.rel_path, line, 1, "XRF030",
-                     f"headings differ from the Chinese page ({self.disp(zh.rel_path)}): "
-                     f"zh {counts(zl)}, en {counts(el)}")
+            self.add(
+                en,
+                en.rel_path,
+                line,
+                1,
+                "XRF030",
+                f"headings differ from the Chinese page ({self.disp(zh.rel_path)}): zh {counts(zl)}, en {counts(el)}",
+            )
         zx = {h.anchor: h for h in zh.headings if h.explicit}
         ex = {h.anchor for h in en.headings if h.explicit}
         for anchor, h in sorted(zx.items()):
             if anchor not in ex:
-                self.add(en, en.rel_path, en.body_line, 1, "XRF030",
-                         f"explicit anchor '#{anchor}' of the Chinese page "
-                         f"({self.disp(zh.rel_path)}:{h.line}) is missing")
+                self.add(
+                    en,
+                    en.rel_path,
+                    en.body_line,
+                    1,
+                    "XRF030",
+                    f"explicit anchor '#{anchor}' of the Chinese page ({self.disp(zh.rel_path)}:{h.line}) is missing",
+                )
         zt, et = self.link_targets(zh), self.link_targets(en)
         if zt != et:
             extra, missing = et - zt, zt - et
@@ -232,8 +268,14 @@ class Checker:
                 t = base_path(target) + ("#" + unquote(link.fragment) if link.fragment else "")
                 if done[t] < extra[t]:
                     done[t] += 1
-                    self.add(en, en.rel_path, link.line, link.col, "XRF031",
-                             f"link to '{t}' has no counterpart in the Chinese page")
+                    self.add(
+                        en,
+                        en.rel_path,
+                        link.line,
+                        link.col,
+                        "XRF031",
+                        f"link to '{t}' has no counterpart in the Chinese page",
+                    )
             for link in zh.links:
                 target = self.site.resolve(zh, link)
                 if target is None:
@@ -241,28 +283,52 @@ class Checker:
                 t = base_path(target) + ("#" + unquote(link.fragment) if link.fragment else "")
                 if done["-" + t] < missing[t]:
                     done["-" + t] += 1
-                    self.add(en, en.rel_path, en.body_line, 1, "XRF031",
-                             f"the Chinese page links to '{t}' ({self.disp(zh.rel_path)}:{link.line}), "
-                             f"this page does not")
+                    self.add(
+                        en,
+                        en.rel_path,
+                        en.body_line,
+                        1,
+                        "XRF031",
+                        f"the Chinese page links to '{t}' ({self.disp(zh.rel_path)}:{link.line}), this page does not",
+                    )
 
     def check_fingerprint(self, zh: Doc, en: Doc) -> None:
         rec = translations.recorded(en.meta)
         if en.meta.get("untranslated") is True:
-            self.add(en, en.rel_path, en.meta_line("untranslated"), 1, "XRF042",
-                     "translation pending ('untranslated: true'): translate the page, remove the field, then run "
-                     f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'", severity="warning")
+            self.add(
+                en,
+                en.rel_path,
+                en.meta_line("untranslated"),
+                1,
+                "XRF042",
+                "translation pending ('untranslated: true'): translate the page, remove the field, then run "
+                f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'",
+                severity="warning",
+            )
             return
         if rec is None:
-            self.add(en, en.rel_path, 1, 1, "XRF041",
-                     "no 'translated_from' fingerprint: after review run "
-                     f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'")
+            self.add(
+                en,
+                en.rel_path,
+                1,
+                1,
+                "XRF041",
+                "no 'translated_from' fingerprint: after review run "
+                f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'",
+            )
             return
         fp = self.site.result("fingerprint", zh.rel_path) or _fingerprint(zh, None)
         if rec != fp:
-            self.add(en, en.rel_path, en.meta_line(translations.FIELD), 1, "XRF040",
-                     f"stale translation: {self.disp(zh.rel_path)} changed (translated_from {rec}, "
-                     f"now {fp}); update the translation, then run "
-                     f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'")
+            self.add(
+                en,
+                en.rel_path,
+                en.meta_line(translations.FIELD),
+                1,
+                "XRF040",
+                f"stale translation: {self.disp(zh.rel_path)} changed (translated_from {rec}, "
+                f"now {fp}); update the translation, then run "
+                f"'scripts/check_xrefs.py --mark-translated {self.disp(en.rel_path)}'",
+            )
 
     def check_nav(self) -> None:
         cfg = self.config
@@ -277,8 +343,15 @@ class Checker:
             for entry in cfg.nav:
                 p = posixpath.normpath(entry.path)
                 if p.endswith(".md") and p not in bases:
-                    self.findings.append(Finding(cfg.path, entry.line, entry.col, "XRF051",
-                                                 f"navigation entry '{entry.path}' is not a page of docs/"))
+                    self.findings.append(
+                        Finding(
+                            cfg.path,
+                            entry.line,
+                            entry.col,
+                            "XRF051",
+                            f"navigation entry '{entry.path}' is not a page of docs/",
+                        )
+                    )
                 reached.add(p)
         for rel, doc in site.docs.items():
             for link in doc.links:
@@ -291,8 +364,7 @@ class Checker:
                 reached.add(base)
         for base in sorted(bases - reached):
             rel = base if base in site.docs else lang_path(base, "en")
-            self.add(site.docs[rel], rel, 1, 1, "XRF050",
-                     "page is in no navigation and no page links to it")
+            self.add(site.docs[rel], rel, 1, 1, "XRF050", "page is in no navigation and no page links to it")
 
     def check_schema(self) -> None:
         """Front matter against the collection schemas (the "schema" page task)."""
@@ -331,9 +403,17 @@ def page_tasks() -> list[PageTask]:
     ]
 
 
-def check(docs_dir: Path, *, prefix: str = "", config: Path | None = None, config_display: str | None = None,
-          single_language: Path | None = None, single_display: str | None = None,
-          site: Site | None = None, terms_file: Path = TERMS_FILE) -> list[Finding]:
+def check(
+    docs_dir: Path,
+    *,
+    prefix: str = "",
+    config: Path | None = None,
+    config_display: str | None = None,
+    single_language: Path | None = None,
+    single_display: str | None = None,
+    site: Site | None = None,
+    terms_file: Path = TERMS_FILE,
+) -> list[Finding]:
     """Every cross-reference finding of ``docs_dir``."""
     site = site or Site.load(docs_dir, tasks=page_tasks())
     checker = Checker(site, prefix, terms_file=terms_file)
@@ -342,8 +422,7 @@ def check(docs_dir: Path, *, prefix: str = "", config: Path | None = None, confi
         checker.config = load_config(config, config_display or str(config))
     if single_language is not None:
         checker.single_display = single_display or str(single_language)
-        checker.single, checker.single_lines, pre = load_single_language_lines(single_language,
-                                                                               checker.single_display)
+        checker.single, checker.single_lines, pre = load_single_language_lines(single_language, checker.single_display)
     return sorted(set(pre + checker.run()))
 
 

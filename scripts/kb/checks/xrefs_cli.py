@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..model import findings as kbfindings
 from ..model import rules
-from ..model.tree import SINGLE_LANGUAGE_FILE
-from . import xrefs
 from ..model.paths import DOCS
 from ..model.paths import display as _display
+from ..model.tree import SINGLE_LANGUAGE_FILE
+from . import xrefs
 
 
 def _epilog() -> str:
@@ -41,13 +41,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--docs", type=Path, help="the docs directory (default: docs/ of this repository)")
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--config", type=Path, help="mkdocs.yml (default: DIR/../mkdocs.yml when it exists)")
-    ap.add_argument("--single-language", type=Path,
-                    help=f"the single-language list (default: DIR/../{SINGLE_LANGUAGE_FILE} when it exists)")
-    ap.add_argument("--select", metavar="CODES",
-                    help="only report these codes or code prefixes, comma-separated (e.g. XRF,KB001)")
+    ap.add_argument(
+        "--single-language",
+        type=Path,
+        help=f"the single-language list (default: DIR/../{SINGLE_LANGUAGE_FILE} when it exists)",
+    )
+    ap.add_argument(
+        "--select", metavar="CODES", help="only report these codes or code prefixes, comma-separated (e.g. XRF,KB001)"
+    )
     ap.add_argument("--ignore", metavar="CODES", help="do not report these codes or code prefixes")
-    ap.add_argument("--mark-translated", nargs="+", type=Path, metavar="PAGE.en.md",
-                    help="record the current fingerprint of the Chinese original in these English pages")
+    ap.add_argument(
+        "--mark-translated",
+        nargs="+",
+        type=Path,
+        metavar="PAGE.en.md",
+        help="record the current fingerprint of the Chinese original in these English pages",
+    )
     args = ap.parse_args(argv)
 
     if args.mark_translated:

@@ -83,8 +83,19 @@ def load_single_language_lines(path: Path, display: str) -> tuple[dict[str, str]
         data = data or {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        return {}, {}, [Finding(display, (mark.line + 1) if mark else 1, (mark.column + 1) if mark else 1,
-                                "XRF022", f"malformed YAML: {exc.problem}")]
+        return (
+            {},
+            {},
+            [
+                Finding(
+                    display,
+                    (mark.line + 1) if mark else 1,
+                    (mark.column + 1) if mark else 1,
+                    "XRF022",
+                    f"malformed YAML: {exc.problem}",
+                )
+            ],
+        )
     entries: dict[str, str] = {}
     entries_lines: dict[str, int] = {}
     pages = data.get("pages") if isinstance(data, dict) else None

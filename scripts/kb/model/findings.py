@@ -8,8 +8,8 @@ Text: ``path:line:col: CODE message``; JSON: a list of objects with ``path``,
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -28,9 +28,7 @@ class Finding:
 def render(findings: Iterable[Finding], fmt: str = "text") -> str:
     items = sorted(findings)
     if fmt == "json":
-        return json.dumps(
-            [{k: v for k, v in asdict(f).items()} for f in items], ensure_ascii=False, indent=2
-        )
+        return json.dumps([{k: v for k, v in asdict(f).items()} for f in items], ensure_ascii=False, indent=2)
     return "\n".join(f.text() for f in items)
 
 
@@ -42,8 +40,7 @@ def _codes(opt: str | None) -> tuple[str, ...]:
     return tuple(c.strip() for c in (opt or "").split(",") if c.strip())
 
 
-def report(findings: Iterable[Finding], fmt: str = "text", select: str | None = None,
-           ignore: str | None = None) -> int:
+def report(findings: Iterable[Finding], fmt: str = "text", select: str | None = None, ignore: str | None = None) -> int:
     """Print ``findings`` (only the codes or code prefixes in ``select``, none
     in ``ignore``, both comma-separated as on the command line) and return the
     exit status. JSON output is always a list, ``[]`` when clean."""

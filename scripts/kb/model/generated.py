@@ -9,7 +9,7 @@ are the build's own late generators and give no anchors.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .glossary import glossary_markdown
 from .terms import TermBase

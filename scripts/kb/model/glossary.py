@@ -23,10 +23,26 @@ GROUP_LABELS = {
 }
 
 LABELS = {
-    "zh": {"en": "英文译法", "own": "学院译法", "ref": "参考译法", "avoid": "不用", "zh_avoid": "误写",
-           "source": "来源", "sep": "、", "colon": "："},
-    "en": {"zh": "Chinese", "own": "academy's own rendering", "ref": "reference rendering", "avoid": "Avoid",
-           "zh_avoid": "Wrong Chinese forms", "source": "Source", "sep": ", ", "colon": ": "},
+    "zh": {
+        "en": "英文译法",
+        "own": "学院译法",
+        "ref": "参考译法",
+        "avoid": "不用",
+        "zh_avoid": "误写",
+        "source": "来源",
+        "sep": "、",
+        "colon": "：",
+    },
+    "en": {
+        "zh": "Chinese",
+        "own": "academy's own rendering",
+        "ref": "reference rendering",
+        "avoid": "Avoid",
+        "zh_avoid": "Wrong Chinese forms",
+        "source": "Source",
+        "sep": ", ",
+        "colon": ": ",
+    },
 }
 
 
@@ -38,9 +54,15 @@ def _md(text: str) -> str:
     return text
 
 
-_PARTS_EN = {"导语": "introduction", "标题与导语": "title and introduction", "署名": "byline",
-             "流程管控": "process control", "工序效率": "process efficiency",
-             "生产要素": "factors of production", "拳头品牌": "flagship brands"}
+_PARTS_EN = {
+    "导语": "introduction",
+    "标题与导语": "title and introduction",
+    "署名": "byline",
+    "流程管控": "process control",
+    "工序效率": "process efficiency",
+    "生产要素": "factors of production",
+    "拳头品牌": "flagship brands",
+}
 
 
 def source_label(source: str, lang: str) -> str:
@@ -51,7 +73,7 @@ def source_label(source: str, lang: str) -> str:
     for part in source.replace(";", "；").split("；"):
         part = part.strip()
         if part.startswith("原文"):
-            bits = [b for b in part[len("原文"):].split("·") if b]
+            bits = [b for b in part[len("原文") :].split("·") if b]
             named = []
             for i, b in enumerate(bits):
                 parts = [_PARTS_EN.get(x, x) for x in b.split("、")]
@@ -74,9 +96,9 @@ def term_markdown(term: Term, lang: str) -> str:
     mark = lab["own"] if term.own_rendering else lab["ref"]
     cls = "kb-term-own" if term.own_rendering else "kb-term-ref"
     if lang == "zh":
-        first = f"{lab['en']}{c}**{_md(term.en)}** <span class=\"{cls}\">{mark}</span>"
+        first = f'{lab["en"]}{c}**{_md(term.en)}** <span class="{cls}">{mark}</span>'
     else:
-        first = f"{lab['zh']}{c}**{_md(term.zh)}** · English: **{_md(term.en)}** <span class=\"{cls}\">{mark}</span>"
+        first = f'{lab["zh"]}{c}**{_md(term.zh)}** · English: **{_md(term.en)}** <span class="{cls}">{mark}</span>'
     parts = [f"### {_heading(term, lang)} {{#{term.id}}}", "", first, "", _md(term.definition(lang))]
     if term.wrong_en:
         parts += ["", f"{lab['avoid']}{c}" + lab["sep"].join(f"<del>{_md(w)}</del>" for w in term.wrong_en)]

@@ -192,7 +192,12 @@ def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], 
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        return {}, {}, Finding(rel_path, 2, 1, "KB001", "malformed front matter: expected a mapping of fields"), body_line
+        return (
+            {},
+            {},
+            Finding(rel_path, 2, 1, "KB001", "malformed front matter: expected a mapping of fields"),
+            body_line,
+        )
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
@@ -225,7 +230,7 @@ def mask_prose(lines: list[str]) -> list[str]:
         if "`" in line:
             line = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), line)
         if "](" in line:
-            line = _LINK_DEST.sub(lambda m: "](" + _blank(m.group(1)) + m.group(0)[2 + len(m.group(1)):], line)
+            line = _LINK_DEST.sub(lambda m: "](" + _blank(m.group(1)) + m.group(0)[2 + len(m.group(1)) :], line)
         if "<" in line:
             line = _HTML_TAG.sub(lambda m: _blank(m.group(0)), line)
         if ":" in line or "www." in line:
@@ -279,7 +284,7 @@ def parse(rel_path: str, text: str) -> Doc:
             doc.paragraphs.append(Paragraph(start + 1 + offset, end + offset, "\n".join(body_lines[start:end])))
         if tok.type == "inline" and tok.map and tok.children:
             start = tok.map[0]
-            block = body_lines[tok.map[0]: tok.map[1]]
+            block = body_lines[tok.map[0] : tok.map[1]]
             search_from = 0
             joined = "\n".join(block)
             for child in tok.children:

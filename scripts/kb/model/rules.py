@@ -52,9 +52,7 @@ RULES: dict[str, Rule] = {
         Rule("XRF001", "xrefs", "relative link to a page or file that does not exist"),
         Rule("XRF002", "xrefs", "link to an anchor that the target page does not have (in the reader's language)"),
         Rule("XRF003", "xrefs", "site-absolute link ('/...'): use a relative link to the .md file"),
-        Rule(
-            "XRF010", "xrefs", "front matter 'related:' names a case, policy, playbook or module that does not exist"
-        ),
+        Rule("XRF010", "xrefs", "front matter 'related:' names a case, policy, playbook or module that does not exist"),
         Rule("XRF011", "xrefs", "two pages claim the same front matter 'id'"),
         Rule("XRF012", "xrefs", "collection page 'id' differs from its file name"),
         Rule("XRF020", "xrefs", "page has no counterpart in the other language (and is not in single-language.yml)"),
@@ -132,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from .paths import DATA
 
-    ap = argparse.ArgumentParser(prog="kb rules", description="Write the rule table of the content guide from the registry.")
+    ap = argparse.ArgumentParser(
+        prog="kb rules", description="Write the rule table of the content guide from the registry."
+    )
     ap.add_argument("--check", action="store_true", help="only report whether the guide's table is stale (exit 1)")
     args = ap.parse_args(argv)
     guide = DATA / "CONTENT-GUIDE.md"

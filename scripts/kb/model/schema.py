@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import json
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -30,7 +31,8 @@ from .yamlio import LOADER
 
 VOCABULARY_FILE = DATA / "vocabulary.yml"
 
-@lru_cache(maxsize=None)
+
+@cache
 def vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, dict[str, dict[str, str]]]:
     data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=LOADER) or {}
     return {name: {str(k): dict(v or {}) for k, v in (entries or {}).items()} for name, entries in data.items()}
@@ -55,12 +57,12 @@ def schema_path(collection: str) -> Path:
     return SCHEMAS / f"{COLLECTIONS[collection]}.schema.json"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(collection: str) -> dict:
     return json.loads(schema_path(collection).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(collection: str) -> Any:  # a jsonschema Draft202012Validator
     # imported here: jsonschema takes 50 ms to import and is needed only to
     # explain a page that fastjsonschema has rejected
@@ -79,7 +81,7 @@ def _is_date(value: str) -> bool:
     return len(value) == 10
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_validator(collection: str) -> Callable[[Any], Any]:
     """The same schema compiled to Python code by fastjsonschema: a quick yes
     for a valid page (almost every page); jsonschema then explains a no in
@@ -133,8 +135,15 @@ _PATTERN_HINTS = {
     "modules": "a docs-relative path of a Chinese page, e.g. course/flagship-brands.md",
     "translated_from": "12 hexadecimal digits",
 }
-_TYPE_NAMES = {"string": "a string", "integer": "an integer", "null": "null", "array": "a list",
-               "object": "a mapping", "boolean": "true or false", "number": "a number"}
+_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "null": "null",
+    "array": "a list",
+    "object": "a mapping",
+    "boolean": "true or false",
+    "number": "a number",
+}
 
 
 def _field(path: Iterable[Any]) -> str:
@@ -215,7 +224,11 @@ def _message(err) -> tuple[str, str, list]:
             hint = _PATTERN_HINTS["id"]
         return "KB101", f"field '{name}': expected {hint}; got {_got(err.instance)}", path
     if v == "format":
-        return "KB101", f"field '{name}': expected a real {err.validator_value} (YYYY-MM-DD); got {_got(err.instance)}", path
+        return (
+            "KB101",
+            f"field '{name}': expected a real {err.validator_value} (YYYY-MM-DD); got {_got(err.instance)}",
+            path,
+        )
     if v == "minLength":
         return "KB101", f"field '{name}': expected a non-empty text; got {_got(err.instance)}", path
     if v == "minItems":
@@ -231,7 +244,7 @@ def _front_matter_positions(doc: Doc) -> dict[tuple, tuple[int, int]]:
     """(line, col) of every key and list item of the front matter, by path."""
     if doc.body_line <= 2:
         return {}
-    raw = "\n".join(doc.lines[1: doc.body_line - 2]) + "\n"
+    raw = "\n".join(doc.lines[1 : doc.body_line - 2]) + "\n"
     try:
         root = yaml.compose(raw, Loader=LOADER)
     except yaml.YAMLError:
@@ -254,8 +267,9 @@ def _front_matter_positions(doc: Doc) -> dict[tuple, tuple[int, int]]:
     return out
 
 
-def validate_meta(rel_path: str, meta: Mapping[str, Any],
-                  position: Callable[[tuple], tuple[int, int]] | None = None) -> list[Finding]:
+def validate_meta(
+    rel_path: str, meta: Mapping[str, Any], position: Callable[[tuple], tuple[int, int]] | None = None
+) -> list[Finding]:
     """Validate one collection page's front matter against its schema.
 
     ``position(path)`` gives (line, col) of a field path such as
@@ -281,8 +295,9 @@ def validate_meta(rel_path: str, meta: Mapping[str, Any],
     stem = stem_of(rel_path)
     if isinstance(meta.get("id"), str) and meta["id"] != stem:
         line, col = pos(("id",))
-        findings.append(Finding(rel_path, line, col, "KB104",
-                                f"field 'id': expected '{stem}' (the file name); got {meta['id']!r}"))
+        findings.append(
+            Finding(rel_path, line, col, "KB104", f"field 'id': expected '{stem}' (the file name); got {meta['id']!r}")
+        )
     aliases = meta.get("aliases")
     if isinstance(aliases, list) and stem in aliases:
         line, col = pos(("aliases", aliases.index(stem)))
@@ -318,7 +333,7 @@ def alias_findings(metas: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
     """KB105 for aliases that clash with another page's id or alias, within a
     collection. ``metas``: rel path -> front matter (one language)."""
     owner: dict[tuple[str, str], str] = {}
-    for rel, meta in metas.items():
+    for rel in metas:
         coll = collection_of(rel)
         if coll:
             owner[(coll, stem_of(rel))] = rel
@@ -328,8 +343,7 @@ def alias_findings(metas: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
         for alias in (meta.get("aliases") or []) if coll else []:
             key = (coll, str(alias))
             if key in owner and owner[key] != rel:
-                out.append(Finding(rel, 1, 1, "KB105",
-                                   f"field 'aliases': '{alias}' is already used by {owner[key]}"))
+                out.append(Finding(rel, 1, 1, "KB105", f"field 'aliases': '{alias}' is already used by {owner[key]}"))
             else:
                 owner[key] = rel
     return out
@@ -338,8 +352,9 @@ def alias_findings(metas: Mapping[str, Mapping[str, Any]]) -> list[Finding]:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    ap = argparse.ArgumentParser(prog="kb schemas",
-                                 description="Regenerate the enums of the collection schemas from vocabulary.yml.")
+    ap = argparse.ArgumentParser(
+        prog="kb schemas", description="Regenerate the enums of the collection schemas from vocabulary.yml."
+    )
     ap.add_argument("--sync-schemas", "--sync", action="store_true", help="write the vocabularies into the schemas")
     ap.add_argument("--check", action="store_true", help="only report stale schemas (exit 1 if any)")
     args = ap.parse_args(argv)

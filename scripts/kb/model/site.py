@@ -14,14 +14,16 @@ import os
 import pickle
 import posixpath
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import mdparse, tree, yamlio
 from .mdparse import Doc, Link, parse
 from .tree import DEFAULT_LANG, base_path, doc_lang, join_link, lang_path, localized_target
+
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
@@ -157,7 +159,7 @@ class Site:
     _resolved: dict[tuple[str, str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def load(cls, docs_dir: Path, cache: bool | None = None, tasks: Iterable[PageTask] = ()) -> "Site":
+    def load(cls, docs_dir: Path, cache: bool | None = None, tasks: Iterable[PageTask] = ()) -> Site:
         """Read every file once; parse the pages and run ``tasks`` on them,
         from the cache where a page (and, for an English page, its Chinese
         page) has not changed since the last run."""
@@ -211,7 +213,7 @@ class Site:
         finally:
             _TASKS = ()
         for unit, results in zip(units, computed):
-            for (rel, _, _, names), (doc, res) in zip(unit, results):
+            for (rel, _, _, _names), (doc, res) in zip(unit, results):
                 digest, _, done = new[rel]
                 zh = base_path(rel)
                 zh_digest = digests.get(zh) if doc_lang(rel) != DEFAULT_LANG and zh in data else None

@@ -15,8 +15,8 @@ checker and the tooltips: one regex per language, longest term first.
 from __future__ import annotations
 
 import re
-from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -31,7 +31,7 @@ class TermBaseError(Exception):
 GROUPS = ("framework", "governance", "mechanism", "brand", "body")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _REQUIRED = ("id", "zh", "en", "def_zh", "def_en", "source")
-_QUOTES = "\"“”"
+_QUOTES = '"“”'
 _KEY_TABLE = str.maketrans({'"': None, "“": None, "”": None, "’": "'"})
 
 
@@ -68,7 +68,7 @@ class Misspelling:
     exceptions: list[str] = field(default_factory=list)
 
 
-_Q = "[\"“”]?"
+_Q = '["“”]?'
 _BEFORE = r"(?<![\w-])" + _Q
 _AFTER = _Q + r"(?![\w-])"
 
@@ -124,8 +124,9 @@ def _en_alternation(texts: list[str], lower: bool = False) -> re.Pattern:
     # positions where no rendering can start (about 1.5x faster on English pages).
     firsts = {c for t in ordered for c in t.lstrip(_QUOTES)[:1]} | set(_QUOTES)
     guard = "(?=[" + "".join(re.escape(c) for c in sorted(firsts)) + "])"
-    return re.compile(guard + _BEFORE + "(?:" + "|".join(_en_body(t) for t in ordered) + ")" + _AFTER,
-                      0 if lower else re.I)
+    return re.compile(
+        guard + _BEFORE + "(?:" + "|".join(_en_body(t) for t in ordered) + ")" + _AFTER, 0 if lower else re.I
+    )
 
 
 def _spans(rx_lower: re.Pattern, rx_any_case: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -165,9 +166,11 @@ class TermBase:
 
     def zh_regex(self) -> re.Pattern:
         """Every Chinese term, longest first (四联双报到 before 双报到)."""
+
         def build():
             words = sorted({t.zh for t in self.terms}, key=lambda w: (-len(w), w))
             return _zh_alternation(words)
+
         return self._memo("zh_regex", build)
 
     def en_regex(self) -> re.Pattern:
@@ -189,19 +192,25 @@ class TermBase:
 
     def wrong_en_spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every rendering the term base decides against."""
-        rx = self._memo("wrong_en_regex_lower",
-                        lambda: _en_alternation([w for t in self.terms for w in t.wrong_en], lower=True))
+        rx = self._memo(
+            "wrong_en_regex_lower", lambda: _en_alternation([w for t in self.terms for w in t.wrong_en], lower=True)
+        )
         return _spans(rx, self.wrong_en_regex(), text)
 
     def en_contains(self, term: Term) -> set[str]:
         """Ids of the terms whose rendering is part of ``term``'s (itself included):
         "six-standard residential areas" also stands for "six-standard"."""
+
         def build():
             out = {}
             for t in self.terms:
-                out[t.id] = {u.id for u in self.terms
-                             if len(u.en_plain) <= len(t.en_plain) and self.en_term_regex(u).search(t.en_plain)}
+                out[t.id] = {
+                    u.id
+                    for u in self.terms
+                    if len(u.en_plain) <= len(t.en_plain) and self.en_term_regex(u).search(t.en_plain)
+                }
             return out
+
         return self._memo("en_contains", build)[term.id]
 
     def en_term_regex(self, term: Term) -> re.Pattern:
@@ -209,6 +218,7 @@ class TermBase:
 
     def wrong_zh_map(self) -> dict[str, tuple[str, str]]:
         """wrong Chinese form -> (right form, why), for TRM001."""
+
         def build():
             out: dict[str, tuple[str, str]] = {}
             for t in self.terms:
@@ -217,15 +227,18 @@ class TermBase:
             for w, r in self.misspellings.items():
                 out[w] = (r, f"misspelling of “{r}”")
             return out
+
         return self._memo("wrong_zh_map", build)
 
     def wrong_zh_regex(self) -> re.Pattern:
         """Wrong forms and their correct longer contexts (exceptions), longest first."""
+
         def build():
             words = set(self.wrong_zh_map())
             for exc in self.misspelling_exceptions.values():
                 words.update(exc)
             return _zh_alternation(sorted(words, key=lambda w: (-len(w), w)))
+
         return self._memo("wrong_zh_regex", build)
 
     def wrong_en_regex(self) -> re.Pattern:
@@ -233,11 +246,12 @@ class TermBase:
 
     def wrong_en_of(self, text: str) -> tuple[str, Term] | None:
         """The wrong rendering ``text`` (a match of :meth:`wrong_en_regex`) is, and its term."""
-        table = self._memo("wrong_en_keys", lambda: {k: (w, t) for t in self.terms for w in t.wrong_en
-                                                      for k in _en_keys(w)})
+        table = self._memo(
+            "wrong_en_keys", lambda: {k: (w, t) for t in self.terms for w in t.wrong_en for k in _en_keys(w)}
+        )
         return table.get(en_key(text))
 
-    def prepare(self) -> "TermBase":
+    def prepare(self) -> TermBase:
         """Compile every matcher the checker uses now (before worker processes
         fork: they inherit them instead of compiling their own)."""
         self.zh_regex(), self.wrong_zh_regex(), self.wrong_zh_map(), self.by_zh("")
@@ -337,8 +351,13 @@ def _validated(path: Path, data: dict, root) -> TermBase:
     miss_node = _section(root, "misspellings")
     for i, m in enumerate(data.get("misspellings") or []):
         where = f"{path}:{_line_of(miss_node, i)}: misspelling #{i + 1}"
-        if not isinstance(m, dict) or not isinstance(m.get("wrong"), str) or not isinstance(m.get("right"), str) \
-                or not m["wrong"] or not m["right"]:
+        if (
+            not isinstance(m, dict)
+            or not isinstance(m.get("wrong"), str)
+            or not isinstance(m.get("right"), str)
+            or not m["wrong"]
+            or not m["right"]
+        ):
             errors.append(f"{where}: needs 'wrong' and 'right'")
             continue
         if m["wrong"] == m["right"]:

@@ -20,7 +20,6 @@ whose Chinese original has changed since (:mod:`kb.build.stale`).
 from __future__ import annotations
 
 import hashlib
-import html as _html
 import re
 from pathlib import Path
 
@@ -57,7 +56,7 @@ def body_of(text: str) -> str:
             except yaml.YAMLError:
                 return text
             if isinstance(data, dict):
-                return text[m.end():].lstrip("\n")
+                return text[m.end() :].lstrip("\n")
         return text
 
 
@@ -82,13 +81,13 @@ def stamp_text(text: str, fp: str) -> str:
     nl = "\r\n" if "\r\n" in text else "\n"
     line = f'{FIELD}: "{fp}"'
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     m = re.match(r"---[ \t]*\r?\n", body)
     if m:
         close = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
         end = close.search(body, m.end())
         if end:
-            front = body[m.end(): end.start()]
+            front = body[m.end() : end.start()]
             existing = re.compile(rf"^{FIELD}[ \t]*:.*?(?=\r?$)", re.M)
             if existing.search(front):
                 front = existing.sub(lambda _: line, front, count=1)
@@ -96,7 +95,7 @@ def stamp_text(text: str, fp: str) -> str:
                 if front and not front.endswith("\n"):
                     front += nl
                 front += line + nl
-            return bom + body[: m.end()] + front + body[end.start():]
+            return bom + body[: m.end()] + front + body[end.start() :]
     return bom + f"---{nl}{line}{nl}---{nl}" + body
 
 

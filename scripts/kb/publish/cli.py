@@ -1,4 +1,5 @@
 """The command line: argument parser, help epilog, signal handling and ``main()``."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,38 +42,76 @@ environment:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--known-hosts", default=os.environ.get("KB_KNOWN_HOSTS") or None,
-                        help="known_hosts file with the hosts' keys (env KB_KNOWN_HOSTS); required for SSH targets")
-    common.add_argument("--identity", default=os.environ.get("KB_SSH_KEY") or None,
-                        help="SSH private key file (env KB_SSH_KEY)")
-    common.add_argument("--connect-timeout", type=int, default=DEFAULT_CONNECT_TIMEOUT,
-                        help="SSH connect timeout in seconds (default %(default)s)")
+    common.add_argument(
+        "--known-hosts",
+        default=os.environ.get("KB_KNOWN_HOSTS") or None,
+        help="known_hosts file with the hosts' keys (env KB_KNOWN_HOSTS); required for SSH targets",
+    )
+    common.add_argument(
+        "--identity", default=os.environ.get("KB_SSH_KEY") or None, help="SSH private key file (env KB_SSH_KEY)"
+    )
+    common.add_argument(
+        "--connect-timeout",
+        type=int,
+        default=DEFAULT_CONNECT_TIMEOUT,
+        help="SSH connect timeout in seconds (default %(default)s)",
+    )
     common.add_argument("--command-timeout", type=int, default=600, help=argparse.SUPPRESS)
-    common.add_argument("--break-stale-lock", action="store_true",
-                        help="remove a lock left by a killed publish (pid gone / older than --stale-after)")
-    common.add_argument("--stale-after", type=int, default=DEFAULT_STALE_AFTER,
-                        help="treat a lock older than this many seconds as stale (default %(default)s)")
+    common.add_argument(
+        "--break-stale-lock",
+        action="store_true",
+        help="remove a lock left by a killed publish (pid gone / older than --stale-after)",
+    )
+    common.add_argument(
+        "--stale-after",
+        type=int,
+        default=DEFAULT_STALE_AFTER,
+        help="treat a lock older than this many seconds as stale (default %(default)s)",
+    )
 
-    p = argparse.ArgumentParser(prog="publish.py", description=DESCRIPTION,
-                                formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    p = argparse.ArgumentParser(
+        prog="publish.py", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
-    pp = sub.add_parser("publish", parents=[common], help="upload, verify and switch to a new release",
-                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    pp = sub.add_parser(
+        "publish",
+        parents=[common],
+        help="upload, verify and switch to a new release",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
     pp.add_argument("site_dir", metavar="SITE_DIR")
     pp.add_argument("targets", metavar="TARGET", nargs="+")
-    pp.add_argument("--keep", type=int, default=DEFAULT_KEEP,
-                    help="releases to keep per target after a successful switch (default %(default)s)")
-    pp.add_argument("--allow-dirty", action="store_true",
-                    help="accept a site built from uncommitted changes (marker dirty: true)")
-    pp.add_argument("--bwlimit", type=int, default=None, metavar="KBPS",
-                    help="rsync bandwidth limit in KiB/s (default: unlimited)")
-    pr = sub.add_parser("rollback", parents=[common], help="switch back to an earlier release",
-                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    pp.add_argument(
+        "--keep",
+        type=int,
+        default=DEFAULT_KEEP,
+        help="releases to keep per target after a successful switch (default %(default)s)",
+    )
+    pp.add_argument(
+        "--allow-dirty", action="store_true", help="accept a site built from uncommitted changes (marker dirty: true)"
+    )
+    pp.add_argument(
+        "--bwlimit", type=int, default=None, metavar="KBPS", help="rsync bandwidth limit in KiB/s (default: unlimited)"
+    )
+    pr = sub.add_parser(
+        "rollback",
+        parents=[common],
+        help="switch back to an earlier release",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
     pr.add_argument("target", metavar="TARGET")
-    pr.add_argument("release", metavar="RELEASE", nargs="?",
-                    help="release name (default: the release before the live one)")
-    ps = sub.add_parser("status", parents=[common], help="list releases and the live one",
-                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    pr.add_argument(
+        "release", metavar="RELEASE", nargs="?", help="release name (default: the release before the live one)"
+    )
+    ps = sub.add_parser(
+        "status",
+        parents=[common],
+        help="list releases and the live one",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
+    )
     ps.add_argument("targets", metavar="TARGET", nargs="+")
     return p
 
@@ -95,7 +134,10 @@ def _prepare_ssh_files(opts, cleanup: list[str]) -> None:
             d = tempfile.mkdtemp(prefix="kb-publish-")
             cleanup.append(d)
             copy = os.path.join(d, "id")
-            with open(opts.identity, "rb") as src, os.fdopen(os.open(copy, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as dst:
+            with (
+                open(opts.identity, "rb") as src,
+                os.fdopen(os.open(copy, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as dst,
+            ):
                 dst.write(src.read())
             opts.identity = copy
 

@@ -1,4 +1,5 @@
 """The sub-commands: publish (all targets, all-or-nothing switch), rollback and status."""
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,10 @@ def cmd_publish(opts) -> int:
     site = os.path.abspath(opts.site_dir)
     marker = validate_marker(site, opts.allow_dirty)
     commit = marker["commit"]
-    log(f"site {site}: commit {commit}, built {marker.get('built_at')}, checks: "
-        + ", ".join(f"{k}={v}" for k, v in sorted(marker["checks"].items())))
+    log(
+        f"site {site}: commit {commit}, built {marker.get('built_at')}, checks: "
+        + ", ".join(f"{k}={v}" for k, v in sorted(marker["checks"].items()))
+    )
     manifest, nfiles = build_manifest(site)
     log(f"manifest: {nfiles} files")
     targets = [parse_target(s, opts) for s in opts.targets]
@@ -39,7 +42,7 @@ def cmd_publish(opts) -> int:
     token = uuid.uuid4().hex
     locked: list[Target] = []
     states: dict[int, State] = {}
-    created: dict[int, str] = {}   # index -> partial or release dir we created (for cleanup)
+    created: dict[int, str] = {}  # index -> partial or release dir we created (for cleanup)
     switched: list[tuple[Target, str | None]] = []
     all_switched = False
     name = release_name_for(commit)
@@ -52,8 +55,9 @@ def cmd_publish(opts) -> int:
             locked.append(t)
             st = t.state_after_lock()
             if st.current_not_link:
-                raise PublishError(EXIT_REMOTE, f"{t.root}/{CURRENT} exists but is not a symlink; "
-                                                f"move it away once by hand", t)
+                raise PublishError(
+                    EXIT_REMOTE, f"{t.root}/{CURRENT} exists but is not a symlink; move it away once by hand", t
+                )
             states[i] = st
             t.progress(f"live release: {st.live or '(none)'}; {len(st.releases)} release(s) on target")
         # release names sort chronologically; make the new one sort after every existing release
@@ -72,12 +76,15 @@ def cmd_publish(opts) -> int:
         for i, t in enumerate(targets):
             st = states[i]
             if st.partials:
-                t.progress(f"removing {len(st.partials)} partial upload(s) left by an interrupted publish: "
-                           + ", ".join(st.partials))
+                t.progress(
+                    f"removing {len(st.partials)} partial upload(s) left by an interrupted publish: "
+                    + ", ".join(st.partials)
+                )
                 t.remove_dirs(st.partials, live_guard=False)
             link = st.live if st.live in st.releases else (st.releases[-1] if st.releases else None)
-            t.progress(f"uploading to releases/{partial}"
-                       + (f" (hard-linking unchanged files from {link})" if link else ""))
+            t.progress(
+                f"uploading to releases/{partial}" + (f" (hard-linking unchanged files from {link})" if link else "")
+            )
             created[i] = partial
             started = time.time()
             stats = t.upload(site, partial, link, opts.bwlimit)
@@ -130,8 +137,10 @@ def cmd_publish(opts) -> int:
                 pass
         err(f"publish failed{where}: {exc.message}")
         if inconsistent:
-            err(f"targets left on the NEW release {name}: {', '.join(inconsistent)}; "
-                f"check with `status` and use `rollback`")
+            err(
+                f"targets left on the NEW release {name}: {', '.join(inconsistent)}; "
+                f"check with `status` and use `rollback`"
+            )
         elif locked or created:
             err("no target was switched; the live release is unchanged on every target")
         return exc.code
@@ -151,8 +160,9 @@ def cmd_rollback(opts) -> int:
         rel = st.releases
         if opts.release:
             if opts.release not in rel:
-                raise PublishError(EXIT_NO_RELEASE, f"release {opts.release!r} not found; available: "
-                                   + (", ".join(rel) or "none"), t)
+                raise PublishError(
+                    EXIT_NO_RELEASE, f"release {opts.release!r} not found; available: " + (", ".join(rel) or "none"), t
+                )
             goal = opts.release
         else:
             if not st.live or st.live not in rel:
@@ -199,8 +209,11 @@ def cmd_status(opts) -> int:
             if st.live and st.live not in rel:
                 log(f"  WARNING: current points to {st.live_raw!r}, which is not a release here")
             if not st.live:
-                log("  no live release (current is missing)" if not st.current_not_link
-                    else "  current is not a symlink!")
+                log(
+                    "  no live release (current is missing)"
+                    if not st.current_not_link
+                    else "  current is not a symlink!"
+                )
             for p in st.partials:
                 log(f"  partial upload {p} (left by an interrupted publish; removed by the next publish)")
             for o in st.others:

@@ -4,6 +4,7 @@ Every failure surfaces as a ``PublishError`` carrying one of the exit codes belo
 (documented in scripts/deploy/README.md); ssh/rsync/remote-shell failures and
 local ``OSError``s are mapped to those codes from their error text/errno.
 """
+
 from __future__ import annotations
 
 import errno
@@ -17,18 +18,18 @@ if TYPE_CHECKING:
 
 # exit codes
 EXIT_OK = 0
-EXIT_ERROR = 1          # unexpected/internal error
-EXIT_USAGE = 2          # bad arguments, bad target syntax, missing known_hosts
-EXIT_SITE = 3           # site refused: marker missing/invalid, check not passed, unsafe content
-EXIT_UNREACHABLE = 4    # host unreachable: connection refused/timed out, DNS, network
-EXIT_PERMISSION = 5     # permission denied: SSH authentication or file permissions on target
-EXIT_HOSTKEY = 6        # host key unknown or changed (not in the given known_hosts)
-EXIT_DISK_FULL = 7      # no space left on device / quota exceeded on target
-EXIT_VERIFY = 8         # sha256 manifest verification failed on target
-EXIT_LOCK_HELD = 9      # another publish/rollback holds the lock
-EXIT_LOCK_STALE = 10    # stale lock left by a killed run (use --break-stale-lock)
-EXIT_NO_RELEASE = 11    # requested release not found / nothing to roll back to
-EXIT_REMOTE = 12        # transfer or remote command failed for another reason
+EXIT_ERROR = 1  # unexpected/internal error
+EXIT_USAGE = 2  # bad arguments, bad target syntax, missing known_hosts
+EXIT_SITE = 3  # site refused: marker missing/invalid, check not passed, unsafe content
+EXIT_UNREACHABLE = 4  # host unreachable: connection refused/timed out, DNS, network
+EXIT_PERMISSION = 5  # permission denied: SSH authentication or file permissions on target
+EXIT_HOSTKEY = 6  # host key unknown or changed (not in the given known_hosts)
+EXIT_DISK_FULL = 7  # no space left on device / quota exceeded on target
+EXIT_VERIFY = 8  # sha256 manifest verification failed on target
+EXIT_LOCK_HELD = 9  # another publish/rollback holds the lock
+EXIT_LOCK_STALE = 10  # stale lock left by a killed run (use --break-stale-lock)
+EXIT_NO_RELEASE = 11  # requested release not found / nothing to roll back to
+EXIT_REMOTE = 12  # transfer or remote command failed for another reason
 EXIT_INTERRUPTED = 130  # interrupted by SIGINT/SIGTERM/SIGHUP
 
 EXIT_CODES = [
@@ -73,17 +74,23 @@ def warn(msg: str) -> None:
 
 _HOSTKEY_RE = re.compile(
     r"Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|"
-    r"No \S+ host key is known|host key for .* has changed", re.I)
+    r"No \S+ host key is known|host key for .* has changed",
+    re.I,
+)
 _DISK_RE = re.compile(r"No space left on device|Disk quota exceeded|ENOSPC|EDQUOT", re.I)
 _AUTH_RE = re.compile(
     r"Permission denied \((?:publickey|password|keyboard-interactive|hostbased|gssapi)|"
-    r"Too many authentication failures|no such identity", re.I)
+    r"Too many authentication failures|no such identity",
+    re.I,
+)
 _PERM_RE = re.compile(r"Permission denied|Operation not permitted|Read-only file system", re.I)
 _NET_RE = re.compile(
     r"Connection refused|Connection timed out|timed out|No route to host|"
     r"Could not resolve hostname|Name or service not known|Temporary failure in name resolution|"
     r"Network is unreachable|Connection reset|Connection closed by|kex_exchange_identification|"
-    r"port \d+: Broken pipe", re.I)
+    r"port \d+: Broken pipe",
+    re.I,
+)
 
 
 def last_lines(text: str, n: int = 6) -> str:
@@ -95,14 +102,18 @@ def classify_failure(rc: int, stderr: str, what: str, transport: str = "ssh") ->
     """Map a failed ssh/rsync/remote-shell run to (exit code, human message)."""
     detail = last_lines(stderr) or f"exit status {rc}"
     if _HOSTKEY_RE.search(stderr or ""):
-        return EXIT_HOSTKEY, (f"{what}: host key verification failed - the host's key is not in the "
-                              f"known_hosts file given (or it changed). Add the correct key "
-                              f"(e.g. from `ssh-keyscan`, verified out of band). [{detail}]")
+        return EXIT_HOSTKEY, (
+            f"{what}: host key verification failed - the host's key is not in the "
+            f"known_hosts file given (or it changed). Add the correct key "
+            f"(e.g. from `ssh-keyscan`, verified out of band). [{detail}]"
+        )
     if _DISK_RE.search(stderr or ""):
         return EXIT_DISK_FULL, f"{what}: disk full on target [{detail}]"
     if _AUTH_RE.search(stderr or ""):
-        return EXIT_PERMISSION, (f"{what}: permission denied - SSH authentication failed "
-                                 f"(check --identity/KB_SSH_KEY and authorized_keys) [{detail}]")
+        return EXIT_PERMISSION, (
+            f"{what}: permission denied - SSH authentication failed "
+            f"(check --identity/KB_SSH_KEY and authorized_keys) [{detail}]"
+        )
     if _PERM_RE.search(stderr or ""):
         return EXIT_PERMISSION, f"{what}: permission denied on target filesystem [{detail}]"
     if rc in (30, 35) and transport == "rsync":

@@ -1,10 +1,11 @@
 """The layout of a publish root on every target, and the rules for release names.
 
-    ROOT/releases/<YYYYmmddTHHMMSSZ>-<commit12>/   one directory per release
-    ROOT/releases/.partial-<name>/                 upload in progress (never served)
-    ROOT/current -> releases/<name>                symlink served by nginx
-    ROOT/.kb-publish.lock/owner.json               held while a publish/rollback runs
+ROOT/releases/<YYYYmmddTHHMMSSZ>-<commit12>/   one directory per release
+ROOT/releases/.partial-<name>/                 upload in progress (never served)
+ROOT/current -> releases/<name>                symlink served by nginx
+ROOT/.kb-publish.lock/owner.json               held while a publish/rollback runs
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """``LocalTarget``: a publish root in a directory of this machine."""
+
 from __future__ import annotations
 
 import json
@@ -149,11 +150,13 @@ class LocalTarget(Target):
             except OSError as exc:
                 bad.append(f"{rel}: FAILED open or read ({exc.strerror})")
         if bad:
-            raise PublishError(EXIT_VERIFY, f"{what}: sha256 verification MISMATCH in releases/{dirname}: "
-                                            + "; ".join(bad[:10]), self)
+            raise PublishError(
+                EXIT_VERIFY, f"{what}: sha256 verification MISMATCH in releases/{dirname}: " + "; ".join(bad[:10]), self
+            )
         if expected is not None:
-            n = sum(1 for dp, _, fs in os.walk(base) for f in fs
-                    if os.path.relpath(os.path.join(dp, f), base) != MANIFEST)
+            n = sum(
+                1 for dp, _, fs in os.walk(base) for f in fs if os.path.relpath(os.path.join(dp, f), base) != MANIFEST
+            )
             if n != expected:
                 raise PublishError(EXIT_VERIFY, f"{what}: expected {expected} files, found {n}", self)
 
@@ -172,8 +175,9 @@ class LocalTarget(Target):
             raise PublishError(EXIT_NO_RELEASE, f"{what}: releases/{name} not found", self)
         cur = self._j(CURRENT)
         if os.path.exists(cur) and not os.path.islink(cur):
-            raise PublishError(EXIT_REMOTE, f"{what}: {cur} is a real directory/file, not a symlink; "
-                                            f"move it away once by hand", self)
+            raise PublishError(
+                EXIT_REMOTE, f"{what}: {cur} is a real directory/file, not a symlink; move it away once by hand", self
+            )
         tmp = self._j(f"{CURRENT}.tmp-{os.getpid()}")
         try:
             if os.path.lexists(tmp):

@@ -3,6 +3,7 @@
 The lock records the *publisher's* pid/host (not the target's), so staleness is
 decided for sure only when the lock was taken on this machine.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,7 @@ def _proc_start(pid: int) -> str | None:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
             data = fh.read()
-        fields = data[data.rfind(")") + 2:].split()
+        fields = data[data.rfind(")") + 2 :].split()
         return fields[19]  # field 22 (starttime); fields[0] is field 3
     except (OSError, IndexError):
         return None
@@ -24,7 +25,7 @@ def _proc_state(pid: int) -> str | None:
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
             data = fh.read()
-        return data[data.rfind(")") + 2:].split()[0]
+        return data[data.rfind(")") + 2 :].split()[0]
     except (OSError, IndexError):
         return None
 
@@ -74,5 +75,7 @@ def lock_staleness(owner: dict | None, age: float, stale_after: int) -> str | No
 def describe_owner(owner: dict | None) -> str:
     if not owner:
         return "unknown owner"
-    return (f"pid {owner.get('pid')} on host {owner.get('host')} (user {owner.get('user')}), "
-            f"started {owner.get('started')}, {owner.get('action', '')}".rstrip(", "))
+    return (
+        f"pid {owner.get('pid')} on host {owner.get('host')} (user {owner.get('user')}), "
+        f"started {owner.get('started')}, {owner.get('action', '')}".rstrip(", ")
+    )

@@ -1,4 +1,5 @@
 """The sha256 manifest of a site (sha256sum format), verified on every target after upload."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Validation of the build marker (.kb-build.json) that the strict build leaves in the site."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,7 @@ COMMIT_RE = re.compile(r"^[0-9a-f]{40}$")
 
 def validate_marker(site_dir: str, allow_dirty: bool = False) -> dict:
     path = os.path.join(site_dir, MARKER)
-    hint = ("publish only a site produced by the strict build with passing checks "
-            "(`python scripts/build.py`)")
+    hint = "publish only a site produced by the strict build with passing checks (`python scripts/build.py`)"
     if not os.path.isdir(site_dir):
         raise PublishError(EXIT_SITE, f"site directory {site_dir!r} does not exist")
     if not os.path.isfile(path):
@@ -36,8 +36,9 @@ def validate_marker(site_dir: str, allow_dirty: bool = False) -> dict:
     elif commit == "0" * 40:
         problems.append("commit is unknown (built outside a git checkout)")
     if data.get("dirty") is True and not allow_dirty:
-        problems.append("built from a working tree with uncommitted changes (dirty: true); "
-                        "commit first, or pass --allow-dirty")
+        problems.append(
+            "built from a working tree with uncommitted changes (dirty: true); commit first, or pass --allow-dirty"
+        )
     checks = data.get("checks")
     if not isinstance(checks, dict) or not checks:
         problems.append("checks is missing or empty")

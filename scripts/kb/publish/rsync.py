@@ -1,4 +1,5 @@
 """The rsync command line shared by the local and SSH targets, and running it."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,18 @@ from .target import Target
 def rsync_base(bwlimit: int | None) -> list[str]:
     # --no-times + --checksum: a rebuilt site has new mtimes everywhere; comparing by content lets
     # --link-dest hard-link every unchanged file from the previous release.
-    argv = ["rsync", "-a", "--no-times", "--checksum", "--delete", "--no-owner", "--no-group",
-            "--chmod=D755,F644", "--timeout=300", "--stats"]
+    argv = [
+        "rsync",
+        "-a",
+        "--no-times",
+        "--checksum",
+        "--delete",
+        "--no-owner",
+        "--no-group",
+        "--chmod=D755,F644",
+        "--timeout=300",
+        "--stats",
+    ]
     if bwlimit:
         argv.append(f"--bwlimit={int(bwlimit)}")
     return argv

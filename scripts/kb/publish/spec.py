@@ -1,4 +1,5 @@
 """Parsing a TARGET argument (local directory or ``[user@]host[:port]:/abs/path``) into a target."""
+
 from __future__ import annotations
 
 import os
@@ -27,19 +28,25 @@ def parse_target(spec: str, opts) -> Target:
     if colon != -1 and (first_slash == -1 or colon < first_slash):
         m = SSH_TARGET_RE.match(spec)
         if not m:
-            raise PublishError(EXIT_USAGE, f"bad target {spec!r}: expected [user@]host[:port]:/abs/path or a local path")
+            raise PublishError(
+                EXIT_USAGE, f"bad target {spec!r}: expected [user@]host[:port]:/abs/path or a local path"
+            )
         path = m.group("path").rstrip("/")
         if not path.startswith("/"):
             raise PublishError(EXIT_USAGE, f"bad target {spec!r}: remote path must be absolute")
         if not SAFE_REMOTE_PATH_RE.match(path) or "/../" in path + "/" or "/./" in path + "/":
-            raise PublishError(EXIT_USAGE, f"bad target {spec!r}: remote path may only contain "
-                                           f"letters, digits and . _ - + @ /")
+            raise PublishError(
+                EXIT_USAGE, f"bad target {spec!r}: remote path may only contain letters, digits and . _ - + @ /"
+            )
         port = int(m.group("port")) if m.group("port") else None
         if port is not None and not 0 < port < 65536:
             raise PublishError(EXIT_USAGE, f"bad target {spec!r}: invalid port {port}")
         if not opts.known_hosts:
-            raise PublishError(EXIT_USAGE, f"SSH target {spec!r} needs a known_hosts file: pass --known-hosts FILE "
-                                           f"or set KB_KNOWN_HOSTS (host key checking is never disabled)")
+            raise PublishError(
+                EXIT_USAGE,
+                f"SSH target {spec!r} needs a known_hosts file: pass --known-hosts FILE "
+                f"or set KB_KNOWN_HOSTS (host key checking is never disabled)",
+            )
         t = SSHTarget(spec, m.group("user"), m.group("host"), port, path, opts)
         OPENED.append(t)
         return t

@@ -5,6 +5,7 @@ one multiplexed connection); the snippets print line-oriented output, parsed by 
 functions at the end, and exit with the RC_* codes below for the failures that need
 their own exit code.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,25 +52,43 @@ class SSHTarget(Target):
         self.ssh_host = f"{user}@{bare}" if user else bare
 
     def ssh_argv(self) -> list[str]:
-        argv = ["ssh",
-                "-o", "BatchMode=yes",
-                "-o", "StrictHostKeyChecking=yes",
-                "-o", f"UserKnownHostsFile={self.opts.known_hosts}",
-                "-o", "GlobalKnownHostsFile=/dev/null",
-                "-o", "UpdateHostKeys=no",
-                "-o", "CheckHostIP=no",
-                "-o", f"ConnectTimeout={self.opts.connect_timeout}",
-                "-o", "ServerAliveInterval=15",
-                "-o", "ServerAliveCountMax=4",
-                "-o", "LogLevel=ERROR"]
+        argv = [
+            "ssh",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            f"UserKnownHostsFile={self.opts.known_hosts}",
+            "-o",
+            "GlobalKnownHostsFile=/dev/null",
+            "-o",
+            "UpdateHostKeys=no",
+            "-o",
+            "CheckHostIP=no",
+            "-o",
+            f"ConnectTimeout={self.opts.connect_timeout}",
+            "-o",
+            "ServerAliveInterval=15",
+            "-o",
+            "ServerAliveCountMax=4",
+            "-o",
+            "LogLevel=ERROR",
+        ]
         if self.port:
             argv += ["-p", str(self.port)]
         if self.opts.identity:
             argv += ["-i", self.opts.identity, "-o", "IdentitiesOnly=yes"]
         if self.opts.control_dir:
             # one authenticated connection per target, reused by every step (and by rsync)
-            argv += ["-o", "ControlMaster=auto", "-o", f"ControlPath={self.opts.control_dir}/%C",
-                     "-o", "ControlPersist=30"]
+            argv += [
+                "-o",
+                "ControlMaster=auto",
+                "-o",
+                f"ControlPath={self.opts.control_dir}/%C",
+                "-o",
+                "ControlPersist=30",
+            ]
         return argv
 
     def close(self) -> None:
@@ -77,8 +96,9 @@ class SSHTarget(Target):
             return
         subprocess.run(self.ssh_argv() + ["-O", "exit", self.ssh_host], capture_output=True, timeout=30)
 
-    def run(self, script: str, what: str, ok=(0,), special: dict | None = None,
-            data: bytes | None = None) -> subprocess.CompletedProcess:
+    def run(
+        self, script: str, what: str, ok=(0,), special: dict | None = None, data: bytes | None = None
+    ) -> subprocess.CompletedProcess:
         """Run a POSIX sh script on the host (sent on stdin; or as `sh -c` when stdin carries data)."""
         full = "set -u\numask 022\n" + script
         if data is None:
@@ -88,9 +108,12 @@ class SSHTarget(Target):
         try:
             p = subprocess.run(argv, input=stdin, capture_output=True, timeout=self.opts.command_timeout)
         except subprocess.TimeoutExpired:
-            raise PublishError(EXIT_UNREACHABLE, f"{what}: timed out after {self.opts.command_timeout}s", self) from None
-        p = subprocess.CompletedProcess(p.args, p.returncode, p.stdout.decode(errors="replace"),
-                                        p.stderr.decode(errors="replace"))
+            raise PublishError(
+                EXIT_UNREACHABLE, f"{what}: timed out after {self.opts.command_timeout}s", self
+            ) from None
+        p = subprocess.CompletedProcess(
+            p.args, p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+        )
         if p.returncode in ok:
             return p
         if special and p.returncode in special:
@@ -134,11 +157,15 @@ fi
         self.run(f"if grep -q {_q(token)} {lock}/{LOCK_INFO} 2>/dev/null; then rm -rf {lock}; fi\n", "releasing lock")
 
     def _state_snippet(self, with_lock: bool = True) -> str:
-        lock = f"""
+        lock = (
+            f"""
   if [ -d {LOCK_DIR} ]; then
     printf 'HELD %s %s\\n' "$(stat -c %Y {LOCK_DIR})" "$(date +%s)"
     printf 'LOCKINFO '; tr -d '\\n' < {LOCK_DIR}/{LOCK_INFO} 2>/dev/null; echo
-  fi""" if with_lock else ""
+  fi"""
+            if with_lock
+            else ""
+        )
         return f"""(
   cd {self._p()} 2>/dev/null || {{ echo NOROOT; exit 0; }}
   printf 'LIVE %s\\n' "$(readlink {CURRENT} 2>/dev/null)"
@@ -163,8 +190,8 @@ fi
         script = f"""
 cd {self._p(RELEASES)} || exit 1
 live=$(readlink ../{CURRENT} 2>/dev/null); live=${{live##*/}}
-for n in {' '.join(_q(n) for n in names)}; do
-  if [ {'1' if live_guard else '0'} = 1 ] && [ "$n" = "$live" ]; then echo "skip live $n" >&2; continue; fi
+for n in {" ".join(_q(n) for n in names)}; do
+  if [ {"1" if live_guard else "0"} = 1 ] && [ "$n" = "$live" ]; then echo "skip live $n" >&2; continue; fi
   rm -rf -- "$n" || exit 1
 done
 """
@@ -181,8 +208,12 @@ done
     def put_manifest(self, partial: str, data: bytes) -> None:
         path = self._p(RELEASES, partial, MANIFEST)
         try:
-            p = subprocess.run(self.ssh_argv() + [self.ssh_host, f"umask 022 && cat > {path}"], input=data,
-                               capture_output=True, timeout=self.opts.command_timeout)
+            p = subprocess.run(
+                self.ssh_argv() + [self.ssh_host, f"umask 022 && cat > {path}"],
+                input=data,
+                capture_output=True,
+                timeout=self.opts.command_timeout,
+            )
         except subprocess.TimeoutExpired:
             raise PublishError(EXIT_UNREACHABLE, "writing manifest: timed out", self) from None
         if p.returncode != 0:
@@ -213,14 +244,19 @@ sha256sum -c --quiet --strict {MANIFEST} >&2 || exit {RC_VERIFY}
         }
 
     def verify(self, dirname: str, expected: int | None) -> None:
-        self.run(self._verify_snippet(dirname, expected) + "echo VERIFIED\n", f"verifying {dirname}",
-                 special=self._verify_special(dirname))
+        self.run(
+            self._verify_snippet(dirname, expected) + "echo VERIFIED\n",
+            f"verifying {dirname}",
+            special=self._verify_special(dirname),
+        )
 
     def install_release(self, partial: str, name: str, manifest: bytes, expected: int) -> None:
         self.progress(f"writing {MANIFEST}, verifying sha256 on target")
-        script = (f"cat > {self._p(RELEASES, partial, MANIFEST)} || exit 1\n"
-                  + self._verify_snippet(partial, expected)
-                  + self._finalize_snippet(partial, name))
+        script = (
+            f"cat > {self._p(RELEASES, partial, MANIFEST)} || exit 1\n"
+            + self._verify_snippet(partial, expected)
+            + self._finalize_snippet(partial, name)
+        )
         self.run(script, f"verifying {partial}", special=self._verify_special(partial), data=manifest)
 
     def _finalize_snippet(self, partial: str, name: str) -> str:
@@ -236,8 +272,11 @@ cd {self._p(RELEASES)} || exit 1
 if [ -e {_q(name)} ]; then echo "releases/{name} already exists" >&2; exit {RC_EXISTS}; fi
 mv -T {_q(partial)} {_q(name)}
 """
-        self.run(script, f"renaming {partial} to {name}",
-                 special={RC_EXISTS: (EXIT_REMOTE, f"releases/{name} already exists")})
+        self.run(
+            script,
+            f"renaming {partial} to {name}",
+            special={RC_EXISTS: (EXIT_REMOTE, f"releases/{name} already exists")},
+        )
 
     def switch(self, name: str) -> None:
         tmp = f"{CURRENT}.tmp-{os.getpid()}"
@@ -248,11 +287,17 @@ if [ -e {CURRENT} ] && [ ! -L {CURRENT} ]; then echo "{CURRENT} exists and is no
 ln -sfn {RELEASES}/{_q(name)} {tmp} || exit 1
 mv -T {tmp} {CURRENT} || {{ rm -f {tmp}; exit 1; }}
 """
-        self.run(script, f"switching {CURRENT} to {name}", special={
-            RC_NO_RELEASE: (EXIT_NO_RELEASE, f"releases/{name} not found"),
-            RC_NOT_SYMLINK: (EXIT_REMOTE, f"{self.root}/{CURRENT} is a real directory/file, not a symlink; "
-                                          f"move it away once by hand"),
-        })
+        self.run(
+            script,
+            f"switching {CURRENT} to {name}",
+            special={
+                RC_NO_RELEASE: (EXIT_NO_RELEASE, f"releases/{name} not found"),
+                RC_NOT_SYMLINK: (
+                    EXIT_REMOTE,
+                    f"{self.root}/{CURRENT} is a real directory/file, not a symlink; move it away once by hand",
+                ),
+            },
+        )
 
     def release_markers(self) -> dict[str, dict]:
         script = f"""
@@ -286,7 +331,7 @@ def _parse_lock_output(stdout: str) -> tuple[bool, dict | None, float]:
                 pass
         elif line.startswith("LOCKINFO "):
             try:
-                owner = json.loads(line[len("LOCKINFO "):])
+                owner = json.loads(line[len("LOCKINFO ") :])
             except ValueError:
                 owner = None
     return False, owner, age

@@ -1,4 +1,5 @@
 """What a target holds (``State``) and the ``Target`` base class with the logic shared by all targets."""
+
 from __future__ import annotations
 
 from .errors import EXIT_LOCK_HELD, EXIT_LOCK_STALE, PublishError, log
@@ -80,21 +81,30 @@ class Target:
             return
         reason = lock_staleness(owner, age, stale_after)
         if reason is None:
-            raise PublishError(EXIT_LOCK_HELD,
-                               f"lock held on {self.label}: another publish/rollback is running "
-                               f"({describe_owner(owner)}); lock: {self.root}/{LOCK_DIR}. "
-                               f"Wait for it to finish. If that run is certainly dead (e.g. a cancelled CI "
-                               f"job on another machine), re-run with --break-stale-lock --stale-after 0.", self)
+            raise PublishError(
+                EXIT_LOCK_HELD,
+                f"lock held on {self.label}: another publish/rollback is running "
+                f"({describe_owner(owner)}); lock: {self.root}/{LOCK_DIR}. "
+                f"Wait for it to finish. If that run is certainly dead (e.g. a cancelled CI "
+                f"job on another machine), re-run with --break-stale-lock --stale-after 0.",
+                self,
+            )
         if not break_stale:
-            raise PublishError(EXIT_LOCK_STALE,
-                               f"stale lock on {self.label}: {reason}; left by {describe_owner(owner)}. "
-                               f"Make sure no publish is running, then re-run with --break-stale-lock "
-                               f"(or remove {self.root}/{LOCK_DIR} by hand).", self)
+            raise PublishError(
+                EXIT_LOCK_STALE,
+                f"stale lock on {self.label}: {reason}; left by {describe_owner(owner)}. "
+                f"Make sure no publish is running, then re-run with --break-stale-lock "
+                f"(or remove {self.root}/{LOCK_DIR} by hand).",
+                self,
+            )
         self.progress(f"breaking stale lock: {reason}; was {describe_owner(owner)}")
         self.break_lock()
         ok, owner, age = self.try_lock(info)
         if not ok:
-            raise PublishError(EXIT_LOCK_HELD,
-                               f"lock on {self.label} was taken by someone else while breaking the stale "
-                               f"one ({describe_owner(owner)})", self)
+            raise PublishError(
+                EXIT_LOCK_HELD,
+                f"lock on {self.label} was taken by someone else while breaking the stale "
+                f"one ({describe_owner(owner)})",
+                self,
+            )
         self.progress(f"lock acquired ({self.root}/{LOCK_DIR})")
