@@ -29,9 +29,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "collections"
 
 
 def test_schemas_are_valid_and_generated_from_the_vocabulary():
-    assert kbc.sync_schemas(check=True) == [], (
-        "schemas are stale: run `PYTHONPATH=scripts .venv/bin/python -m kb.collections --sync-schemas`"
-    )
+    assert kbc.sync_schemas(check=True) == [], "schemas are stale: run `.venv/bin/kb schemas --sync`"
     vocab = kbc.vocabulary()
     for name in ("policy", "case", "playbook"):
         schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))

@@ -21,14 +21,16 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import rules
+from ..model import rules, tbs, tree
 from ..model import terms as _terms
 from ..model.findings import Finding
 from ..model.mdparse import Doc
 from ..model.site import PageTask, source_digest
+from ..model.tbs import MARKER as TBS_MARKER
 from ..model.terms import TermBase
 from ..model.tree import PLACEHOLDER
 
@@ -431,7 +433,6 @@ def rule_sty001(doc: Doc, res: Result) -> None:
     )
 
 
-_TBS_SPAN = re.compile(r"<span\s+class=[\"']kb-tbs[\"'][^>]*>.*?</span>", re.S)
 _SENTENCE_ZH = re.compile(r"[^。！？!?\n]+[。！？!?]")
 DUP002_MIN = 20  # characters (punctuation and spaces not counted) for a sentence to count
 
@@ -447,7 +448,7 @@ def rule_dup002(doc: Doc, res: Result) -> None:
     first_line: dict[str, int] = {}  # sentence -> line of the first paragraph holding it
     wholes: set[str] = set()
     for p in doc.paragraphs:
-        text = _TBS_SPAN.sub("", p.text)
+        text = TBS_MARKER.sub("", p.text)
         whole = _dup_key(text)
         if whole in wholes:  # a repeated paragraph is DUP001's
             continue
@@ -599,7 +600,8 @@ def check_doc(doc: Doc, tb: TermBase, counterpart: Doc | None = None) -> Result:
 def page_task(tb: TermBase, terms_file: Path) -> PageTask:
     """The rules as a per-page task (kb.site): cached with each parsed page,
     re-run when the page, its Chinese page, the term base or the rules change."""
-    version = source_digest(Path(terms_file), Path(__file__), Path(_terms.__file__))
+    # everything the rules read: the term base, this module and the model's conventions it uses
+    version = source_digest(Path(terms_file), *(Path(m.__file__) for m in (sys.modules[__name__], _terms, tbs, tree)))
     tb.prepare()
     return PageTask("terms", version, lambda doc, zh: check_doc(doc, tb, zh))
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from .paths import TERMS_FILE
+from .yamlio import LOADER
 
 
 class TermBaseError(Exception):
@@ -294,16 +295,13 @@ def _section(root, key: str):
     return None
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
-
-
 def load(path: Path = TERMS_FILE) -> TermBase:
     """Read and validate the term base; every problem is listed in the error,
     with its line (the YAML node tree is composed only then)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TermBaseError(f"{path}: cannot read the term base: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("terms"), list):
@@ -311,7 +309,7 @@ def load(path: Path = TERMS_FILE) -> TermBase:
     try:
         return _validated(path, data, None)
     except TermBaseError:
-        return _validated(path, yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER))
+        return _validated(path, yaml.load(text, Loader=LOADER), yaml.compose(text, Loader=LOADER))
 
 
 def _validated(path: Path, data: dict, root) -> TermBase:
