@@ -42,10 +42,31 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 CI_FILE = ".gitlab-ci.yml"
 PUBLISH_SH = "scripts/deploy/publish.sh"
-GLOBAL_KEYS = {"stages", "default", "variables", "include", "workflow", "image", "services", "cache",
-               "before_script", "after_script"}
-DEFAULT_KEYS = ("image", "before_script", "after_script", "cache", "interruptible", "retry", "services",
-                "tags", "timeout", "artifacts", "hooks")
+GLOBAL_KEYS = {
+    "stages",
+    "default",
+    "variables",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+}
+DEFAULT_KEYS = (
+    "image",
+    "before_script",
+    "after_script",
+    "cache",
+    "interruptible",
+    "retry",
+    "services",
+    "tags",
+    "timeout",
+    "artifacts",
+    "hooks",
+)
 TEST_SUITE = re.compile(r"(^|[\s;&|])(bash\s+)?\.ci/run\b")
 CHECKER_LINE = re.compile(r"^==> (check_\w+): ", re.M)
 IN_REHEARSAL = "KB_CI_REHEARSAL"
@@ -56,6 +77,7 @@ class PipelineError(Exception):
 
 
 # ---------------------------------------------------------------- reading
+
 
 def load(path: Path) -> dict:
     doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -106,8 +128,11 @@ def stages_of(doc: dict) -> list[str]:
 
 
 def expand(text: str, env: dict[str, str]) -> str:
-    return re.sub(r"\$\$|\$\{(\w+)\}|\$(\w+)",
-                  lambda m: "$" if m.group(0) == "$$" else env.get(m.group(1) or m.group(2), ""), str(text))
+    return re.sub(
+        r"\$\$|\$\{(\w+)\}|\$(\w+)",
+        lambda m: "$" if m.group(0) == "$$" else env.get(m.group(1) or m.group(2), ""),
+        str(text),
+    )
 
 
 def add_variables(env: dict[str, str], variables: dict | None) -> dict[str, str]:
@@ -133,8 +158,10 @@ def image_python_version(image: str) -> str | None:
 
 # ---------------------------------------------------------------- rules
 
-_TOKEN = re.compile(r"\s*(?:(\(|\)|&&|\|\||==|!=|=~|!~)|\$\{?(\w+)\}?|\"([^\"]*)\"|'([^']*)'|(null)\b"
-                    r"|/((?:\\.|[^/])*)/([a-z]*))")
+_TOKEN = re.compile(
+    r"\s*(?:(\(|\)|&&|\|\||==|!=|=~|!~)|\$\{?(\w+)\}?|\"([^\"]*)\"|'([^']*)'|(null)\b"
+    r"|/((?:\\.|[^/])*)/([a-z]*))"
+)
 
 
 def eval_if(expr: str, env: dict[str, str]) -> bool:
@@ -146,8 +173,17 @@ def eval_if(expr: str, env: dict[str, str]) -> bool:
         if not m or m.end() == pos:
             raise PipelineError(f"cannot parse rules:if at {pos}: {expr!r}")
         op, var, s1, s2, null, rx, flags = m.groups()
-        toks.append(("op", op) if op else ("val", env.get(var)) if var else ("val", None) if null
-                    else ("re", (rx, flags)) if rx is not None else ("val", s1 if s1 is not None else s2))
+        toks.append(
+            ("op", op)
+            if op
+            else ("val", env.get(var))
+            if var
+            else ("val", None)
+            if null
+            else ("re", (rx, flags))
+            if rx is not None
+            else ("val", s1 if s1 is not None else s2)
+        )
         pos = m.end()
     toks.append(("end", None))
     i = 0
@@ -202,7 +238,7 @@ class Job:
     name: str
     stage: str
     spec: dict
-    when: str                      # on_success | manual | always | on_failure
+    when: str  # on_success | manual | always | on_failure
     allow_failure: bool
     variables: dict = field(default_factory=dict)
     status: str = "pending"
@@ -214,15 +250,17 @@ class Job:
         """(job, artifacts, optional) per `needs:` entry, or None without needs."""
         if "needs" not in self.spec:
             return None
-        return [(n, True, False) if isinstance(n, str) else
-                (n["job"], n.get("artifacts", True), n.get("optional", False)) for n in self.spec["needs"] or []]
+        return [
+            (n, True, False) if isinstance(n, str) else (n["job"], n.get("artifacts", True), n.get("optional", False))
+            for n in self.spec["needs"] or []
+        ]
 
     def commands(self) -> list[str]:
         return lines(self.spec.get("before_script")) + lines(self.spec.get("script"))
 
     def image(self, env: dict[str, str]) -> str:
-        return expand(self.spec.get("image", {}).get("name", "") if isinstance(self.spec.get("image"), dict)
-                      else self.spec.get("image", ""), add_variables(env, self.spec.get("variables")))
+        image = self.spec.get("image") or ""
+        return expand(image.get("name", "") if isinstance(image, dict) else image, env)
 
 
 def plan(doc: dict, env: dict[str, str]) -> list[Job]:
@@ -256,9 +294,17 @@ def plan(doc: dict, env: dict[str, str]) -> list[Job]:
 
 
 def predefined(branch: str | None, source: str, sha: str, default_branch: str = "main") -> dict[str, str]:
-    env = {"CI": "true", "GITLAB_CI": "true", "CI_PIPELINE_SOURCE": source, "CI_DEFAULT_BRANCH": default_branch,
-           "CI_COMMIT_SHA": sha, "CI_COMMIT_SHORT_SHA": sha[:8], "CI_COMMIT_REF_NAME": branch or "",
-           "CI_PROJECT_NAME": ROOT.name, "CI_SERVER": "yes"}
+    env = {
+        "CI": "true",
+        "GITLAB_CI": "true",
+        "CI_PIPELINE_SOURCE": source,
+        "CI_DEFAULT_BRANCH": default_branch,
+        "CI_COMMIT_SHA": sha,
+        "CI_COMMIT_SHORT_SHA": sha[:8],
+        "CI_COMMIT_REF_NAME": branch or "",
+        "CI_PROJECT_NAME": ROOT.name,
+        "CI_SERVER": "yes",
+    }
     if branch and source != "merge_request_event":
         env["CI_COMMIT_BRANCH"] = branch
     return env
@@ -266,24 +312,35 @@ def predefined(branch: str | None, source: str, sha: str, default_branch: str = 
 
 # ---------------------------------------------------------------- running
 
+
 def _base_env() -> dict[str, str]:
     """This process's environment without what would leak into a job (our venv, pytest, KB_*/CI_*)."""
     venv = os.environ.get("VIRTUAL_ENV")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("KB_", "CI_", "GITLAB_", "PYTEST_")) and k not in ("VIRTUAL_ENV", "PYTHONPATH", "CI")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("KB_", "CI_", "GITLAB_", "PYTEST_")) and k not in ("VIRTUAL_ENV", "PYTHONPATH", "CI")
+    }
     if venv:
         env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(venv))
     return env
 
 
-def run_commands(commands: list[str], cwd: Path, env: dict[str, str], log: Path, verbose: bool,
-                 timeout: float) -> int:
+def run_commands(commands: list[str], cwd: Path, env: dict[str, str], log: Path, verbose: bool, timeout: float) -> int:
     script = "".join(f"printf '%s\\n' {shlex.quote('$ ' + c)}\n{c}\n" for c in commands)
     (log.parent / f"{log.stem}.sh").write_text(script)
     with open(log, "w", encoding="utf-8") as out:
-        proc = subprocess.Popen(["bash", "-e", "-o", "pipefail", str(log.parent / f"{log.stem}.sh")], cwd=cwd,
-                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, errors="replace", start_new_session=True)
+        proc = subprocess.Popen(
+            ["bash", "-e", "-o", "pipefail", str(log.parent / f"{log.stem}.sh")],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         for line in proc.stdout:
             out.write(line)
@@ -299,12 +356,11 @@ def run_commands(commands: list[str], cwd: Path, env: dict[str, str], log: Path,
 def _cache_key(spec: dict, job_dir: Path, env: dict[str, str]) -> str:
     key = spec.get("key", "default")
     if isinstance(key, dict):
-        h = hashlib.sha256()
-        for f in key.get("files", []):
-            p = job_dir / f
-            h.update(p.read_bytes() if p.is_file() else b"")
-        return (key.get("prefix", "") + "-" if key.get("prefix") else "") + h.hexdigest()[:16]
-    return re.sub(r"[^\w.-]", "_", expand(key, env))
+        h = hashlib.sha256(
+            b"".join((job_dir / f).read_bytes() for f in key.get("files", []) if (job_dir / f).is_file())
+        )
+        return expand(key.get("prefix", ""), env) + h.hexdigest()[:16]
+    return _slug(expand(key, env))
 
 
 def _publish_infra(base: Path):
@@ -318,21 +374,26 @@ def _publish_infra(base: Path):
         raise
     except BaseException as e:  # pytest.skip/fail outside pytest
         raise PipelineError(f"cannot start the test sshd/nginx: {e}") from None
-    served = base / "www"
+    www = helpers.world_readable_tmpdir("kb-ci-rehearsal-www-")   # nginx's workers (nobody) must read it
+    served = www / "www"
     sshd = helpers.SSHServer(base / "s")
     nginx = helpers.NginxServer(base / "n", served)
-    variables = {"KB_PUBLISH_TARGETS": sshd.target(served), "KB_SSH_KEY": str(sshd.client_key),
-                 "KB_KNOWN_HOSTS": str(sshd.known_hosts)}
+    variables = {
+        "KB_PUBLISH_TARGETS": sshd.target(served),
+        "KB_SSH_KEY": str(sshd.client_key),
+        "KB_KNOWN_HOSTS": str(sshd.known_hosts),
+    }
 
     def check(sha: str) -> str:
         live = os.readlink(served / "current") if (served / "current").is_symlink() else ""
         status = nginx.get("/")[0]
         ok = live.endswith(sha[:12]) and status == 200
-        return f"{'ok' if ok else 'NOT PUBLISHED'}: live {live or '-'}, nginx / -> {status}"
+        return ok, f"{'ok' if ok else 'NOT PUBLISHED'}: live {live or '-'}, nginx / -> {status}"
 
     def stop() -> None:
         nginx.stop()
         sshd.stop()
+        shutil.rmtree(www, ignore_errors=True)
 
     return variables, check, stop
 
@@ -342,7 +403,6 @@ class Rehearsal:
     clone: Path
     work: Path
     cache_root: Path
-    sha: str
     with_tests: bool
     verbose: bool
     timeout: float
@@ -350,21 +410,32 @@ class Rehearsal:
     keep: bool = False
     store: dict[str, Path] = field(default_factory=dict)
 
-    def copy(self, name: str) -> Path:
-        job_dir = self.work / "jobs" / _slug(name)
-        shutil.copytree(self.clone, job_dir, symlinks=True)
-        return job_dir
-
     def run(self, job: Job, doc: dict, env: dict[str, str], prior: list[Job]) -> None:
-        job_dir = self.copy(job.name)
+        job_dir = self.work / "jobs" / _slug(job.name)
+        shutil.copytree(self.clone, job_dir, symlinks=True)
         jenv = {**_base_env(), IN_REHEARSAL: "1"}
-        jenv.update(add_variables({**env, "CI_PROJECT_DIR": str(job_dir), "CI_BUILDS_DIR": str(job_dir.parent),
-                                   "CI_JOB_NAME": job.name, "CI_JOB_STAGE": job.stage}, doc.get("variables")))
+        jenv.update(
+            add_variables(
+                {
+                    **env,
+                    "CI_PROJECT_DIR": str(job_dir),
+                    "CI_BUILDS_DIR": str(job_dir.parent),
+                    "CI_JOB_NAME": job.name,
+                    "CI_JOB_STAGE": job.stage,
+                },
+                doc.get("variables"),
+            )
+        )
         jenv = add_variables(add_variables(jenv, job.spec.get("variables")), job.variables)
         jenv.update(self.extra)
         needs = job.needs
-        sources = ([n for n, art, _ in needs if art] if needs is not None else job.spec["dependencies"]
-                   if "dependencies" in job.spec else [p.name for p in prior])
+        sources = (
+            [n for n, art, _ in needs if art]
+            if needs is not None
+            else job.spec["dependencies"]
+            if "dependencies" in job.spec
+            else [p.name for p in prior]
+        )
         for src in sources:
             if src in self.store:
                 shutil.copytree(self.store[src], job_dir, symlinks=True, dirs_exist_ok=True)
@@ -378,14 +449,23 @@ class Rehearsal:
                 shutil.rmtree(link, ignore_errors=True)
                 link.symlink_to(target, target_is_directory=True)
         t0 = time.monotonic()
-        rc = run_commands(job.commands(), job_dir, jenv, self.work / "logs" / f"{job_dir.name}.log",
-                          self.verbose, self.timeout)
+        rc = run_commands(
+            job.commands(), job_dir, jenv, self.work / "logs" / f"{job_dir.name}.log", self.verbose, self.timeout
+        )
         if job.spec.get("after_script"):
-            run_commands(lines(job.spec["after_script"]), job_dir, jenv,
-                         self.work / "logs" / f"{job_dir.name}.after.log", self.verbose, 300)
-        job.seconds, job.status = time.monotonic() - t0, "passed" if rc == 0 else "failed"
-        if rc != 0:
-            job.note = f"exit {rc}"
+            run_commands(
+                lines(job.spec["after_script"]),
+                job_dir,
+                jenv,
+                self.work / "logs" / f"{job_dir.name}.after.log",
+                self.verbose,
+                300,
+            )
+        job.seconds, job.status, job.note = (
+            time.monotonic() - t0,
+            "failed" if rc else "passed",
+            f"exit {rc}" if rc else "",
+        )
         paths = (job.spec.get("artifacts") or {}).get("paths", [])
         if rc == 0 and paths:
             store = self.work / "artifacts" / job_dir.name
@@ -400,6 +480,10 @@ class Rehearsal:
             self.store[job.name] = store
         if rc == 0 and not self.keep:
             shutil.rmtree(job_dir, ignore_errors=True)
+
+
+def _nested() -> bool:
+    return bool(os.environ.get(IN_REHEARSAL) or os.environ.get("PYTEST_CURRENT_TEST"))
 
 
 def _slug(name: str) -> str:
@@ -424,16 +508,22 @@ def rehearse_gitlab(r: Rehearsal, doc: dict, env: dict[str, str]) -> list[Job]:
             job.status, job.note = "not run", "when: on_failure, nothing failed"
         elif job.when == "on_success" and not all(_ok(p) for p in preds):
             job.status, job.note = "skipped", "a job before it did not pass"
-        elif any(TEST_SUITE.search(c) for c in job.commands()) and (not r.with_tests or os.environ.get(IN_REHEARSAL)):
+        elif any(TEST_SUITE.search(c) for c in job.commands()) and (not r.with_tests or _nested()):
             job.status = "not run"
-            job.note = ("runs the whole test suite (bash .ci/run): not run inside a rehearsal (no recursion)"
-                        if os.environ.get(IN_REHEARSAL) or os.environ.get("PYTEST_CURRENT_TEST")
-                        else "runs the whole test suite (bash .ci/run, ~5 min): --with-tests runs it")
+            job.note = "runs the whole test suite (bash .ci/run" + (
+                "): never inside a rehearsal or a test (no recursion)"
+                if _nested()
+                else ", ~5 min): --with-tests runs it"
+            )
         else:
-            print(f"==> [{job.stage}] {job.name}: running (image {job.image(genv) or '-'})", flush=True)
+            print(f"==> [{job.stage}] {job.name}: running (image {job.image({**genv, **r.extra}) or '-'})", flush=True)
             r.run(job, doc, env, prior)
-        print(f"    {job.name}: {job.status}" + (f" ({job.seconds:.1f} s)" if job.seconds else "")
-              + (f" - {job.note}" if job.note else ""), flush=True)
+        print(
+            f"    {job.name}: {job.status}"
+            + (f" ({job.seconds:.1f} s)" if job.seconds else "")
+            + (f" - {job.note}" if job.note else ""),
+            flush=True,
+        )
         if job.status == "failed":
             log = r.work / "logs" / f"{_slug(job.name)}.log"
             print("    | " + "\n    | ".join(log.read_text(errors="replace").splitlines()[-40:]), flush=True)
@@ -452,83 +542,110 @@ def _git(*args: str, cwd: Path = ROOT) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="rehearse_ci.py", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(
+        prog="rehearse_ci.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--rev", default="HEAD", help="the commit to rehearse (default: HEAD; uncommitted changes are not)")
     ap.add_argument("--branch", default="main", help="CI_COMMIT_BRANCH (default: main)")
     ap.add_argument("--source", default="push", help="CI_PIPELINE_SOURCE (default: push)")
     ap.add_argument("--only", choices=("gitlab", "publish-sh"), help="rehearse only .gitlab-ci.yml or publish.sh")
     ap.add_argument("--with-tests", action="store_true", help="also run the job that runs the whole test suite")
-    ap.add_argument("--no-publish", action="store_true", help="no sshd/nginx: jobs needing KB_* variables fail")
+    ap.add_argument(
+        "--var",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a project-level CI/CD variable (overrides the file's), e.g. KB_CI_IMAGE=mirror/python:...",
+    )
+    ap.add_argument("--no-publish", action="store_true", help="no test sshd/nginx (publish jobs then fail)")
+    ap.add_argument("--repo", type=Path, default=ROOT, help="the repository to clone (default: this one)")
     ap.add_argument("--workdir", type=Path, help="where clone, jobs and logs go (default: a temporary directory)")
-    ap.add_argument("--cache-dir", type=Path, default=ROOT / ".cache" / "ci-rehearsal",
-                    help="persistent job caches, e.g. the pip cache (default: %(default)s)")
+    ap.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=ROOT / ".cache" / "ci-rehearsal",
+        help="persistent job caches, e.g. the pip cache (default: %(default)s)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per job (default: %(default)s)")
     ap.add_argument("-v", "--verbose", action="store_true", help="stream every job's output")
+    args = ap.parse_args(argv)
+    if any("=" not in v for v in args.var):
+        ap.error("--var takes NAME=VALUE")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
     try:
-        args = ap.parse_args(argv)
+        args = _args(argv)
+        sha = _git("rev-parse", "--verify", f"{args.rev}^{{commit}}", cwd=args.repo)
     except SystemExit as e:
         return int(e.code or 0)
-    try:
-        sha = _git("rev-parse", "--verify", f"{args.rev}^{{commit}}")
-    except subprocess.CalledProcessError:
-        print(f"rehearse_ci: unknown revision {args.rev!r}", file=sys.stderr)
+    except (subprocess.CalledProcessError, OSError):
+        print(f"rehearse_ci: {args.rev!r} is not a commit of {args.repo}", file=sys.stderr)
         return 2
     work = (args.workdir or Path(tempfile.mkdtemp(prefix="kb-ci-rehearsal-"))).resolve()
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "logs").mkdir(exist_ok=True)
-    clone = work / "clone"
-    t_start = time.monotonic()
-    subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(clone)], check=True)
+    (work / "logs").mkdir(parents=True, exist_ok=True)
+    clone, t_start = work / "clone", time.monotonic()
+    _git("clone", "-q", "--no-checkout", str(args.repo.resolve()), str(clone))
     _git("checkout", "-q", "-B", args.branch, sha, cwd=clone)
     print(f"==> rehearsing {sha[:12]} (branch {args.branch}, source {args.source}) in {work}", flush=True)
-    verify, stop = None, None
+    verify = stop = None
     results: list[Job] = []
+    failed: list[str] = []
+    extra = dict(v.split("=", 1) for v in args.var)
     try:
-        extra: dict[str, str] = {}
         if not args.no_publish:
-            extra, verify, stop = _publish_infra(work / "infra")
+            infra, verify, stop = _publish_infra(work / "infra")
+            extra = {**infra, **extra}
             print(f"==> test sshd + nginx on 127.0.0.1: KB_PUBLISH_TARGETS={extra['KB_PUBLISH_TARGETS']}", flush=True)
-        r = Rehearsal(clone, work, args.cache_dir.resolve(), sha, args.with_tests, args.verbose, args.timeout, extra,
-                      args.keep)
+        r = Rehearsal(
+            clone, work, args.cache_dir.resolve(), args.with_tests, args.verbose, args.timeout, extra, args.keep
+        )
         env = predefined(args.branch, args.source, sha)
+        runs = []
         if args.only != "publish-sh":
             doc = load(clone / CI_FILE)
-            image = expand((doc.get("default") or {}).get("image", ""), add_variables(env, doc.get("variables")))
+            image = expand(
+                (doc.get("default") or {}).get("image", ""), {**add_variables(env, doc.get("variables")), **extra}
+            )
             want, have = image_python_version(image), ".".join(map(str, sys.version_info[:3]))
-            print(f"==> {CI_FILE}: image {image or '-'} is not emulated: jobs run on this machine's python3 "
-                  f"(this rehearsal's Python is {have}; the image's is {want or 'unknown'}"
-                  f"{'' if want == have else ' - NOT THE SAME'})", flush=True)
-            results += rehearse_gitlab(r, doc, env)
-            if any(j.name == "publish" and j.status == "passed" for j in results) and verify:
-                print(f"    published: {verify(sha)}", flush=True)
+            print(
+                f"==> {CI_FILE}: image {image or '-'} is not emulated: the jobs run on this machine's python3 "
+                f"(the rehearsal's Python is {have}, the image's {want or 'unknown'}"
+                f"{'' if want == have else ' - NOT THE SAME'})",
+                flush=True,
+            )
+            runs.append(("gitlab", rehearse_gitlab(r, doc, env), "publish"))
         if args.only != "gitlab":
             job = Job("publish.sh", "-", {"script": [f"sh {PUBLISH_SH}"]}, "on_success", False)
             print(f"==> {PUBLISH_SH}: running", flush=True)
             r.extra = {**extra, "PIP_CACHE_DIR": str(r.cache_root / "pip")}
-            if not args.with_tests or os.environ.get(IN_REHEARSAL):
+            if not args.with_tests or _nested():
                 r.extra["KB_TESTS"] = "0"
-                job.note = "tests step off (KB_TESTS=0)" + ("" if os.environ.get(IN_REHEARSAL) else "; --with-tests runs it")
+                job.note = "tests step off (KB_TESTS=0)" + ("" if _nested() else "; --with-tests runs it")
             r.run(job, {}, env, [])
             print(f"    publish.sh: {job.status} ({job.seconds:.1f} s)" + (f" - {job.note}" if job.note else ""))
-            if job.status == "passed" and verify:
-                print(f"    published: {verify(sha)}", flush=True)
-            results.append(job)
+            runs.append(("publish.sh", [job], "publish.sh"))
+        for label, jobs, publisher in runs:
+            results += jobs
+            if verify and any(j.name == publisher and j.status == "passed" for j in jobs):
+                ok, text = verify(sha)
+                print(f"    {label} published: {text}", flush=True)
+                failed += [] if ok else [f"{label}: not published"]
     except PipelineError as e:
         print(f"rehearse_ci: {e}", file=sys.stderr)
         return 2
     finally:
         if stop:
             stop()
-    gitlab_logs = [work / "logs" / f"{_slug(j.name)}.log" for j in results if j.stage != "-"]
     print(f"\n==> summary ({time.monotonic() - t_start:.0f} s in all; logs in {work / 'logs'})")
     for j in results:
         print(f"    {j.name:<16} {j.status:<8} {j.seconds:7.1f} s  {j.note}")
-    failed = [j.name for j in results if j.status in ("failed", "skipped")]
-    for label, logs in (("gitlab", gitlab_logs), ("publish.sh", [work / "logs" / "publish.sh.log"])):
-        counts = checker_runs(logs)
+    failed += [j.name for j in results if j.status in ("failed", "skipped")]
+    for label, jobs, _ in runs:
+        counts = checker_runs([work / "logs" / f"{_slug(j.name)}.log" for j in jobs])
         if counts:
             print(f"    checkers ({label}): " + ", ".join(f"{k} {v}x" for k, v in sorted(counts.items())))
             failed += [f"{label}: {k} ran {v} times" for k, v in counts.items() if v > 1]
