@@ -6,6 +6,7 @@ slow for the test command: it is `.venv/bin/python scripts/rehearse_ci.py` (READ
 Here: the cheap checks, read with the rehearsal's own reader (kb.pipeline), and a rehearsal of a
 small synthetic pipeline in a throwaway repository that publishes to the test sshd + nginx.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -13,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 import tomllib
 from pathlib import Path
 
@@ -26,11 +26,13 @@ from kb import pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = pipeline.load(ROOT / ".gitlab-ci.yml")
-IMAGE = DOC["variables"]["KB_CI_IMAGE"]          # the one place the image (and its Python) is named
+IMAGE = DOC["variables"]["KB_CI_IMAGE"]  # the one place the image (and its Python) is named
 GUARD = re.compile(r"sys\.version_info < \((\d+), (\d+), (\d+)\)")
 # what runs a checker: the checkers themselves, check.py (both), build.py (both, then the build)
-CHECKERS = {name: re.compile(rf"{name}\.py|scripts/check\.py|scripts/build\.py|\bkb (check|{name.replace('_', '-')}|build)\b")
-            for name in ("check_terms", "check_xrefs")}
+CHECKERS = {
+    name: re.compile(rf"{name}\.py|scripts/check\.py|scripts/build\.py|\bkb (check|{name.replace('_', '-')}|build)\b")
+    for name in ("check_terms", "check_xrefs")
+}
 
 
 def image_python() -> str:
@@ -82,6 +84,7 @@ def requires_python_problems(python: str, requirements: list[str], lookup=instal
 
 # ---------------------------------------------------------------- the image's Python
 
+
 def test_image_python_satisfies_requires_python_of_every_pin():
     problems, seen = requires_python_problems(image_python(), pins())
     assert not problems, f"{IMAGE}:\n" + "\n".join(problems)
@@ -97,12 +100,14 @@ def test_the_check_fails_for_a_pin_above_the_images_python():
     }
     problems, seen = requires_python_problems(image_python(), ["site-tool==2.0"], lambda n: fake[n])
     assert problems == [f"newer-lib 1.4: Requires-Python {fake['newer-lib'][1]} excludes Python {image_python()}"]
-    assert "dev-only" not in seen           # an extra nobody asked for is not followed
+    assert "dev-only" not in seen  # an extra nobody asked for is not followed
     problems, _ = requires_python_problems(image_python(), ["site-tool==2.1"], lambda n: fake[n])
     assert problems[0].startswith("site-tool: installed 2.0, pinned ==2.1")
     # the real pins on Debian 12's own python3: exactly the reason for the image
     problems, _ = requires_python_problems("3.11.2", pins())
-    assert any(p.startswith("pymdown-extensions") for p in problems) and any(p.startswith("soupsieve") for p in problems)
+    assert any(p.startswith("pymdown-extensions") for p in problems) and any(
+        p.startswith("soupsieve") for p in problems
+    )
 
 
 def test_every_python_guard_admits_every_pin_and_the_image_passes_it():
@@ -123,6 +128,7 @@ def test_every_python_guard_admits_every_pin_and_the_image_passes_it():
 
 # ---------------------------------------------------------------- .gitlab-ci.yml
 
+
 def plan(branch="main", source="push"):
     return {j.name: j for j in pipeline.plan(DOC, pipeline.predefined(branch, source, "0" * 40))}
 
@@ -142,8 +148,11 @@ def test_the_checkers_run_once_per_pipeline():
         for checker, pattern in CHECKERS.items():
             runs = [(j.name, c) for j in jobs for c in j.commands() if pattern.search(c)]
             assert len(runs) == 1, (branch, checker, runs)
-    body = [line for line in (ROOT / "scripts" / "deploy" / "publish.sh").read_text().splitlines()
-            if not line.lstrip().startswith("#")]
+    body = [
+        line
+        for line in (ROOT / "scripts" / "deploy" / "publish.sh").read_text().splitlines()
+        if not line.lstrip().startswith("#")
+    ]
     for checker, pattern in CHECKERS.items():
         assert sum(bool(pattern.search(line)) for line in body) == 1, checker
 
@@ -165,8 +174,15 @@ def test_publish_only_on_main_with_the_built_site_and_every_script_exists():
 
 def test_rules_if_expressions():
     env = {"A": "main", "E": ""}
-    cases = {'$A == "main"': True, "$A != 'main'": False, "$B == null": True, "$E": False, "$A": True,
-             '$A =~ /^ma/ && ($B || $A != "x")': True, '$A !~ /^MA/i || $A == "y"': False}
+    cases = {
+        '$A == "main"': True,
+        "$A != 'main'": False,
+        "$B == null": True,
+        "$E": False,
+        "$A": True,
+        '$A =~ /^ma/ && ($B || $A != "x")': True,
+        '$A !~ /^MA/i || $A == "y"': False,
+    }
     for expr, want in cases.items():
         assert pipeline.eval_if(expr, env) is want, expr
     with pytest.raises(pipeline.PipelineError):
@@ -178,8 +194,13 @@ def test_publish_sh_refuses_an_old_python_at_once(tmp_path):
     fake.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Python 3.11.2' && exit 0\nexit 1\n")
     fake.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KB_")}
-    p = subprocess.run(["sh", str(ROOT / "scripts" / "deploy" / "publish.sh")], env={**env, "PYTHON": str(fake)},
-                       capture_output=True, text=True, timeout=30)
+    p = subprocess.run(
+        ["sh", str(ROOT / "scripts" / "deploy" / "publish.sh")],
+        env={**env, "PYTHON": str(fake)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert p.returncode == 2, p.stderr
     assert "needs Python 3.11.5 or newer" in p.stderr and "found: Python 3.11.2" in p.stderr, p.stderr
     assert not p.stdout, "nothing may run before the Python check"
@@ -246,14 +267,33 @@ def test_the_rehearsal_runs_a_pipeline_as_gitlab_would(tmp_path, capsys):
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "synthetic"], check=True)
-    common = ["--repo", str(repo), "--only", "gitlab", "--cache-dir", str(tmp_path / "cache"),
-              "--var", f"KB_REPO={ROOT}", "--var", f"KB_PY={sys.executable}"]
-    rc = pipeline.main([*common, "--workdir", str(tmp_path / "w"), "--with-tests",
-                        "--var", "IMG=python:3.11.7-slim-bookworm"])
+    common = [
+        "--repo",
+        str(repo),
+        "--only",
+        "gitlab",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--var",
+        f"KB_REPO={ROOT}",
+        "--var",
+        f"KB_PY={sys.executable}",
+    ]
+    rc = pipeline.main(
+        [*common, "--workdir", str(tmp_path / "w"), "--with-tests", "--var", "IMG=python:3.11.7-slim-bookworm"]
+    )
     out = capsys.readouterr().out
     status = dict(re.findall(r"^    ([\w.-]+) +(passed|failed|skipped|manual|not run) ", out, re.M))
-    assert status == {"make": "passed", "use": "passed", "no-artifacts": "passed", "broken": "failed",
-                      "after-broken": "skipped", "publish": "passed", "by-hand": "manual", "suite": "not run"}, out
+    assert status == {
+        "make": "passed",
+        "use": "passed",
+        "no-artifacts": "passed",
+        "broken": "failed",
+        "after-broken": "skipped",
+        "publish": "passed",
+        "by-hand": "manual",
+        "suite": "not run",
+    }, out
     assert rc == 1 and "FAILED: broken, after-broken" in out
     assert "image python:3.11.7-slim-bookworm" in out and "no recursion" in out
     assert re.search(r"gitlab published: ok: live releases/\S+-[0-9a-f]{12}, nginx / -> 200", out), out
@@ -264,8 +304,14 @@ def test_the_rehearsal_runs_a_pipeline_as_gitlab_would(tmp_path, capsys):
     rc = pipeline.main([*common, "--branch", "feature", "--no-publish", "--var", "IMG=x"])
     out = capsys.readouterr().out
     status = dict(re.findall(r"^    ([\w.-]+) +(passed|failed|skipped|manual|not run) ", out, re.M))
-    assert status == {"make": "passed", "use": "passed", "no-artifacts": "passed", "broken": "passed",
-                      "after-broken": "passed", "suite": "not run"}, out
+    assert status == {
+        "make": "passed",
+        "use": "passed",
+        "no-artifacts": "passed",
+        "broken": "passed",
+        "after-broken": "passed",
+        "suite": "not run",
+    }, out
     assert rc == 0 and "==> rehearsal passed" in out
     assert pipeline.main(["--rev", "no-such-rev"]) == 2
     assert pipeline.main(["--var", "novalue"]) == 2

@@ -3,16 +3,13 @@
     python scripts/rehearse_ci.py [--branch main] [--source push] [--with-tests]
                                   [--only gitlab|publish-sh] [--rev REV] [--keep] [-v]
 
-Reads ``.gitlab-ci.yml`` of a clean clone of REV (default HEAD) with PyYAML's
-safe loader and resolves ``extends``, ``default``, ``variables`` and ``rules``
-(``if:`` with ``== != =~ !~ && ||``, ``when: manual`` jobs are listed, not run).
-Then runs the jobs in stage order, each in its own fresh copy of the clone:
-``before_script`` + ``script`` by ``bash -e -o pipefail`` with the job's
-variables, the artifacts of the jobs it ``needs`` (or ``dependencies``, or
-every earlier stage) copied in, ``cache: paths`` kept in .cache/ci-rehearsal/.
-A job runs only when the jobs before it passed. The publish jobs publish to a
-throwaway sshd and nginx on 127.0.0.1 (tests/publish_helpers.py). Then the same
-for ``scripts/deploy/publish.sh``.
+Reads ``.gitlab-ci.yml`` of a clean clone of REV with PyYAML's safe loader
+(``extends``, ``default``, ``variables``, ``rules: if:``; ``when: manual`` jobs
+are listed, not run) and runs the jobs in stage order, each in a fresh copy of
+the clone: ``before_script`` + ``script`` by ``bash -e -o pipefail`` with the
+job's variables and the artifacts of the jobs it needs; ``cache: paths`` kept
+in .cache/ci-rehearsal/. Publishing goes to a throwaway sshd and nginx on
+127.0.0.1 (tests/publish_helpers.py). Then the same for scripts/deploy/publish.sh.
 
 Not emulated: ``image:`` (the jobs run on this machine's Python; the image is
 reported). The job that runs the whole test suite (``bash .ci/run``, ~5 min) is
@@ -100,27 +97,20 @@ def resolve(doc: dict, name: str, seen: tuple = ()) -> dict:
     spec = doc.get(name)
     if not isinstance(spec, dict):
         raise PipelineError(f"job or template '{name}' not found")
-    parents = spec.get("extends", [])
     out: dict = {}
-    for parent in [parents] if isinstance(parents, str) else parents:
+    for parent in lines(spec.get("extends")):
         out = _merge(out, resolve(doc, parent, seen + (name,)))
-    out = _merge(out, {k: v for k, v in spec.items() if k != "extends"})
-    return out
+    return _merge(out, {k: v for k, v in spec.items() if k != "extends"})
 
 
 def jobs_of(doc: dict) -> dict[str, dict]:
     """Every visible job, fully resolved (extends, then default for keys it lacks)."""
-    default = doc.get("default") or {}
-    jobs = {}
-    for name in doc:
-        if name in GLOBAL_KEYS or str(name).startswith("."):
-            continue
-        spec = resolve(doc, name)
-        for k in DEFAULT_KEYS:
-            if k not in spec and k in default:
-                spec[k] = default[k]
-        jobs[name] = spec
-    return jobs
+    default = {k: v for k, v in (doc.get("default") or {}).items() if k in DEFAULT_KEYS}
+    return {
+        name: {**default, **resolve(doc, name)}
+        for name in doc
+        if name not in GLOBAL_KEYS and not str(name).startswith(".")
+    }
 
 
 def stages_of(doc: dict) -> list[str]:
@@ -143,11 +133,7 @@ def add_variables(env: dict[str, str], variables: dict | None) -> dict[str, str]
 
 
 def lines(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [x for v in value for x in lines(v)]
+    return [] if value is None else [value] if isinstance(value, str) else [x for v in value for x in lines(v)]
 
 
 def image_python_version(image: str) -> str | None:
@@ -200,8 +186,7 @@ def eval_if(expr: str, env: dict[str, str]) -> bool:
         if toks[i] == ("op", "("):
             take()
             v = disjunction()
-            take("op", ")")
-            return v
+            return take("op", ")") and v
         left = take("val")[1]
         op = toks[i][1] if toks[i][0] == "op" and toks[i][1] in ("==", "!=", "=~", "!~") else None
         if not op:
@@ -214,19 +199,15 @@ def eval_if(expr: str, env: dict[str, str]) -> bool:
         right = take("val")[1]
         return (left == right) if op == "==" else (left != right)
 
-    def conjunction():
-        v = operand()
-        while toks[i] == ("op", "&&"):
+    def chain(op, item, combine):
+        v = item()
+        while toks[i] == ("op", op):
             take()
-            v = operand() and v
+            v = combine(item(), v)
         return v
 
     def disjunction():
-        v = conjunction()
-        while toks[i] == ("op", "||"):
-            take()
-            v = conjunction() or v
-        return v
+        return chain("||", lambda: chain("&&", operand, lambda a, b: a and b), lambda a, b: a or b)
 
     result = disjunction()
     take("end")
@@ -374,7 +355,7 @@ def _publish_infra(base: Path):
         raise
     except BaseException as e:  # pytest.skip/fail outside pytest
         raise PipelineError(f"cannot start the test sshd/nginx: {e}") from None
-    www = helpers.world_readable_tmpdir("kb-ci-rehearsal-www-")   # nginx's workers (nobody) must read it
+    www = helpers.world_readable_tmpdir("kb-ci-rehearsal-www-")  # nginx's workers (nobody) must read it
     served = www / "www"
     sshd = helpers.SSHServer(base / "s")
     nginx = helpers.NginxServer(base / "n", served)
