@@ -3,11 +3,9 @@ Debian's Chromium driven by Playwright (never a downloaded browser)."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+
+from kb.sites import SiteServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,50 +35,6 @@ PAGE_TYPES = [
 
 def lang_path(path: str, lang: str) -> str:
     return path if lang == "zh" else "/en" + path
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site; a missing page gets its language's 404 page."""
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        if code != 404:
-            return super().send_error(code, message, explain)
-        path = unquote(urlsplit(self.path).path)
-        root = Path(self.directory)
-        page = root / "en" / "404.html" if path == "/en" or path.startswith("/en/") else root / "404.html"
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-class SiteServer:
-    """A threaded http.server on 127.0.0.1, on a free port."""
-
-    def __init__(self, site_dir: Path) -> None:
-        handler = functools.partial(SiteHandler, directory=str(site_dir))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> SiteServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-    def url(self, path: str) -> str:
-        return self.origin + path
 
 
 def launch_chromium(playwright):

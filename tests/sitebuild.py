@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from kb import sites
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,16 +31,9 @@ def build_site(
     site_dir: Path, docs_dir: Path | None = None, tmp: Path | None = None, strict: bool = True
 ) -> subprocess.CompletedProcess:
     """Run ``mkdocs build`` (strict by default); returns the finished process."""
-    # never -q: with -q MkDocs drops warnings before strict mode counts them
-    args = [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)]
     if docs_dir is not None:
         assert tmp is not None, "a tmp dir for the config is needed with docs_dir"
-        args += ["-f", str(write_config(tmp, docs_dir))]
+        config = write_config(tmp, docs_dir)
     else:
-        args += ["-f", str(ROOT / "mkdocs.yml")]
-    if strict:
-        args.append("--strict")
-    else:
-        args.append("--no-strict")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env=env)
+        config = ROOT / "mkdocs.yml"
+    return sites.build(config, site_dir, strict=strict, cwd=ROOT)

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import io
 import json
 import os
@@ -46,12 +45,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from .sites import SiteServer
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKCHECKER = Path(sys.executable).parent / "linkchecker"
@@ -98,32 +97,12 @@ class Problem:
         return f"{self.url}: parent {self.parent or '-'} {self.line}:{self.col}: {self.message}"
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    server_version = "kb-sitecheck/1"
-    sys_version = ""
-
-    def end_headers(self) -> None:
-        # lifts linkchecker's per-host throttle (see the module docstring)
-        self.send_header("LinkChecker", "allow")
-        super().end_headers()
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
-        pass
-
-
 @contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
     """Serve ``site_dir`` on 127.0.0.1; yields the base URL (``http://127.0.0.1:PORT/``)."""
-    handler = functools.partial(_Handler, directory=str(site_dir))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    # the header lifts linkchecker's per-host throttle (see the module docstring)
+    with SiteServer(site_dir, headers={"LinkChecker": "allow"}) as server:
+        yield server.url("/")
 
 
 def html_pages(site_dir: Path) -> list[str]:

@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import sites
 from .checks import cli as check_cli
 from .model import rules
 from .model.findings import render
@@ -85,13 +86,7 @@ def build(site_dir: Path, config: Path) -> Path | None:
     print(f"==> mkdocs build --strict -> {staging.name}", flush=True)
     t0 = time.perf_counter()
     # Not -q: with -q MkDocs drops warnings before strict mode counts them.
-    proc = subprocess.run(
-        [PY, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(staging)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-    )
+    proc = sites.build(config, staging, strict=True, cwd=ROOT)
     took = time.perf_counter() - t0
     for line in (proc.stdout + proc.stderr).splitlines():
         if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in line:

@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb import sites
 from kb.model.paths import ROOT, SCRIPTS
 
 PY = sys.executable
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+ENV = {**os.environ, **sites.BUILD_ENV, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 @dataclass
@@ -61,7 +62,7 @@ def timed(args: list[str], cwd: Path = ROOT, timeout: float | None = None) -> Ru
 
 def build(cfg: Path, site: Path) -> Run:
     # never -q: with -q MkDocs drops warnings before strict mode counts them
-    return timed([PY, "-m", "mkdocs", "build", "--no-strict", "-f", str(cfg), "-d", str(site)])
+    return timed(sites.build_args(cfg, site, strict=False))
 
 
 def free_port() -> int:
@@ -76,7 +77,7 @@ class Server:
     def __init__(self, directory: Path):
         self.port = free_port()
         self.proc = subprocess.Popen(
-            [PY, "-m", "http.server", str(self.port), "--bind", "127.0.0.1", "--directory", str(directory)],
+            [PY, "-m", "kb.sites", str(directory), "--port", str(self.port)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
