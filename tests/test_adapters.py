@@ -1,0 +1,157 @@
+"""Every coupling to a plugin's internals (kb.build.material, kb.build.search)
+pinned by a test that names it when an upgrade breaks it.
+
+A small two-language site is built with Material, mkdocs-static-i18n and a
+probe hook that records what the adapter reads at each event; the assertions
+name the coupling that changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kb import sites
+from kb.build import material, search
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import json
+from pathlib import Path
+from kb.build import material
+
+LOG = []
+
+
+def on_config(config):
+    LOG.append({"event": "config", "jieba": material.set_jieba_user_dict(config, "probe.dict"),
+                "value": config.plugins["material/search"].config.jieba_dict_user})
+    return config
+
+
+def on_pre_build(config):
+    LOG.append({"event": "pre_build", "lang": material.current_language(config),
+                "nested": material.building_other_language(config), "others": material.other_languages(config)})
+
+
+def on_page_context(context, page, config, nav):
+    LOG.append({"event": "page", "lang": material.current_language(config), "src": page.file.src_uri,
+                "alternates": sorted(material.page_alternates(page)),
+                "switcher": [a.get("lang") for a in material.language_switcher(config)]})
+    return context
+
+
+def on_post_build(config):
+    LOG.append({"event": "post_build", "lang": material.current_language(config),
+                "nested": material.building_other_language(config)})
+    Path(config.config_file_path).with_name("probe.json").write_text(json.dumps(LOG))
+"""
+
+CONFIG = """
+site_name: Probe
+docs_dir: docs
+theme:
+  name: material
+  language: zh
+hooks:
+  - probe.py
+plugins:
+  - search
+  - i18n:
+      docs_structure: suffix
+      reconfigure_search: false
+      languages:
+        - locale: zh
+          name: 中文
+          default: true
+          build: true
+        - locale: en
+          name: English
+          build: true
+"""
+
+
+@pytest.fixture(scope="module")
+def probe_site(tmp_path_factory) -> tuple[Path, list[dict]]:
+    root = tmp_path_factory.mktemp("probe")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# 首页\n\n社区治理。\n", encoding="utf-8")
+    (root / "docs" / "index.en.md").write_text("# Home\n\nCommunity governance.\n", encoding="utf-8")
+    (root / "probe.py").write_text(PROBE, encoding="utf-8")
+    (root / "probe.dict").write_text("社区治理 10 n\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text(CONFIG, encoding="utf-8")
+    proc = sites.build(root / "mkdocs.yml", root / "site", strict=False, cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    return root / "site", json.loads((root / "probe.json").read_text())
+
+
+def test_search_plugin_option_jieba_dict_user(probe_site) -> None:
+    _, log = probe_site
+    cfg = log[0]
+    assert cfg["event"] == "config" and cfg["jieba"], "Material's search plugin is not 'material/search' any more"
+    assert cfg["value"] == "probe.dict", "Material's search plugin has no 'jieba_dict_user' option any more"
+
+
+def test_i18n_current_language_and_nested_build(probe_site) -> None:
+    _, log = probe_site
+    builds = [(e["event"], e["lang"], e["nested"]) for e in log if e["event"] in ("pre_build", "post_build")]
+    # the Chinese build first; the English one is nested in the i18n plugin's post_build
+    assert builds[0] == ("pre_build", "zh", False), (
+        f"mkdocs-static-i18n: 'current_language'/'building' changed: {builds}"
+    )
+    assert ("pre_build", "en", True) in builds, (
+        f"mkdocs-static-i18n: the nested build is not flagged 'building': {builds}"
+    )
+    assert ("post_build", "en", True) in builds, f"mkdocs-static-i18n: the nested build's language changed: {builds}"
+    others = [e["others"] for e in log if e["event"] == "pre_build"]
+    assert others[0] == ["en"], "mkdocs-static-i18n: 'config.languages' / 'default' changed"
+
+
+def test_i18n_page_alternates_and_switcher(probe_site) -> None:
+    _, log = probe_site
+    pages = [e for e in log if e["event"] == "page"]
+    assert {e["lang"] for e in pages} == {"zh", "en"}
+    for e in pages:
+        assert e["alternates"] == ["en", "zh"], f"mkdocs-static-i18n: 'page.file.alternates' changed: {e}"
+        assert e["switcher"] == ["zh", "en"], f"mkdocs-static-i18n: 'extra.alternate' (switcher) changed: {e}"
+
+
+def test_material_config_script(probe_site) -> None:
+    site, _ = probe_site
+    html = (site / "en" / "index.html").read_text(encoding="utf-8")
+    m = material._CONFIG_SCRIPT.search(html)
+    assert m, 'Material\'s <script id="__config" type="application/json"> is not in the page any more'
+    cfg = json.loads(m.group(2))
+    assert {"base", "search"} <= set(cfg), f"Material's __config lost 'base' or 'search': {sorted(cfg)}"
+    out = json.loads(material._CONFIG_SCRIPT.search(material.adjust_config(html, "en")).group(2))
+    assert out["base"].endswith("en/") and out["search"].split("?")[0].endswith(search.SEARCH_WORKER)
+
+
+def test_material_search_index_format(probe_site) -> None:
+    site, _ = probe_site
+    data = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert {"config", "docs"} <= set(data), "Material's search index format changed (config, docs)"
+    assert {"separator", "lang", "pipeline"} <= set(data["config"]), f"search config keys: {sorted(data['config'])}"
+    assert all({"location", "title", "text"} <= set(d) for d in data["docs"]), "search entries lost location/title/text"
+    parts = {code: part for code, _, part in search.split_search_index(data, ["en"])}
+    assert parts["en"]["docs"] and parts["zh"]["docs"], "no entries per language: index locations changed"
+
+
+def test_search_partial_override_differs_from_materials_in_one_attribute() -> None:
+    import material as material_theme
+
+    theirs = (Path(material_theme.__file__).parent / "templates" / "partials" / "search.html").read_text("utf-8")
+    ours = (ROOT / "overrides" / "partials" / "search.html").read_text("utf-8")
+
+    def body(text: str) -> str:
+        return re.sub(r"\{#-.*?-#\}\s*", "", text, flags=re.S)
+
+    expected = body(theirs).replace('role="dialog">', 'role="dialog" aria-label="{{ lang.t(\'search\') }}">', 1)
+    assert body(ours) == expected, (
+        "Material's partials/search.html changed: update overrides/partials/search.html from it "
+        "(keeping only the aria-label)"
+    )
