@@ -110,7 +110,7 @@ def guide_table() -> str:
     return "\n".join(rows)
 
 
-_GUIDE_BLOCK = re.compile(r"(<!-- rules:begin -->\n).*?(\n<!-- rules:end -->)", re.S)
+_GUIDE_BLOCK = re.compile(r"(<!-- rules:begin -->\n)(?:.*?\n)?(<!-- rules:end -->)", re.S)
 
 
 def sync_guide(path: Path, check: bool = False) -> bool:
@@ -119,7 +119,7 @@ def sync_guide(path: Path, check: bool = False) -> bool:
     text = path.read_text(encoding="utf-8")
     if not _GUIDE_BLOCK.search(text):
         raise ValueError(f"{path}: no '<!-- rules:begin -->' ... '<!-- rules:end -->' block")
-    new = _GUIDE_BLOCK.sub(lambda m: m.group(1) + guide_table() + m.group(2), text)
+    new = _GUIDE_BLOCK.sub(lambda m: m.group(1) + guide_table() + "\n" + m.group(2), text)
     if new != text and not check:
         path.write_text(new, encoding="utf-8")
     return new != text
@@ -127,6 +127,7 @@ def sync_guide(path: Path, check: bool = False) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
+    import sys
 
     from .paths import DATA
 
@@ -136,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="only report whether the guide's table is stale (exit 1)")
     args = ap.parse_args(argv)
     guide = DATA / "CONTENT-GUIDE.md"
-    stale = sync_guide(guide, check=args.check)
+    try:
+        stale = sync_guide(guide, check=args.check)
+    except (OSError, ValueError) as exc:
+        print(f"kb rules: {exc}", file=sys.stderr)
+        return 2
     if stale:
         print(f"{guide}: {'stale (run kb rules)' if args.check else 'updated'}")
     return 1 if (args.check and stale) else 0
