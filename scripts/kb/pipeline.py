@@ -365,10 +365,14 @@ def _publish_infra(base: Path):
         "KB_KNOWN_HOSTS": str(sshd.known_hosts),
     }
 
-    def check(sha: str) -> str:
+    before = [""]
+
+    def check(sha: str) -> tuple[bool, str]:
+        """A new release of this commit is live and nginx serves it."""
         live = os.readlink(served / "current") if (served / "current").is_symlink() else ""
         status = nginx.get("/")[0]
-        ok = live.endswith(sha[:12]) and status == 200
+        ok = live.endswith(sha[:12]) and live != before[0] and status == 200
+        before[0] = live
         return ok, f"{'ok' if ok else 'NOT PUBLISHED'}: live {live or '-'}, nginx / -> {status}"
 
     def stop() -> None:
@@ -442,11 +446,8 @@ class Rehearsal:
                 self.verbose,
                 300,
             )
-        job.seconds, job.status, job.note = (
-            time.monotonic() - t0,
-            "failed" if rc else "passed",
-            f"exit {rc}" if rc else "",
-        )
+        job.seconds, job.status = time.monotonic() - t0, "failed" if rc else "passed"
+        job.note = f"exit {rc}" if rc else job.note
         paths = (job.spec.get("artifacts") or {}).get("paths", [])
         if rc == 0 and paths:
             store = self.work / "artifacts" / job_dir.name
@@ -573,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     _git("checkout", "-q", "-B", args.branch, sha, cwd=clone)
     print(f"==> rehearsing {sha[:12]} (branch {args.branch}, source {args.source}) in {work}", flush=True)
     verify = stop = None
-    results: list[Job] = []
+    runs: list[tuple[str, list[Job]]] = []
     failed: list[str] = []
     extra = dict(v.split("=", 1) for v in args.var)
     try:
@@ -585,7 +586,14 @@ def main(argv: list[str] | None = None) -> int:
             clone, work, args.cache_dir.resolve(), args.with_tests, args.verbose, args.timeout, extra, args.keep
         )
         env = predefined(args.branch, args.source, sha)
-        runs = []
+
+        def published(label: str, jobs: list[Job], publisher: str) -> list[str]:
+            if not verify or not any(j.name == publisher and j.status == "passed" for j in jobs):
+                return []
+            ok, text = verify(sha)
+            print(f"    {label} published: {text}", flush=True)
+            return [] if ok else [f"{label}: not published"]
+
         if args.only != "publish-sh":
             doc = load(clone / CI_FILE)
             image = expand(
@@ -598,7 +606,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{'' if want == have else ' - NOT THE SAME'})",
                 flush=True,
             )
-            runs.append(("gitlab", rehearse_gitlab(r, doc, env), "publish"))
+            runs.append(("gitlab", rehearse_gitlab(r, doc, env)))
+            failed += published("gitlab", runs[-1][1], "publish")
         if args.only != "gitlab":
             job = Job("publish.sh", "-", {"script": [f"sh {PUBLISH_SH}"]}, "on_success", False)
             print(f"==> {PUBLISH_SH}: running", flush=True)
@@ -608,13 +617,8 @@ def main(argv: list[str] | None = None) -> int:
                 job.note = "tests step off (KB_TESTS=0)" + ("" if _nested() else "; --with-tests runs it")
             r.run(job, {}, env, [])
             print(f"    publish.sh: {job.status} ({job.seconds:.1f} s)" + (f" - {job.note}" if job.note else ""))
-            runs.append(("publish.sh", [job], "publish.sh"))
-        for label, jobs, publisher in runs:
-            results += jobs
-            if verify and any(j.name == publisher and j.status == "passed" for j in jobs):
-                ok, text = verify(sha)
-                print(f"    {label} published: {text}", flush=True)
-                failed += [] if ok else [f"{label}: not published"]
+            runs.append(("publish.sh", [job]))
+            failed += published("publish.sh", [job], "publish.sh")
     except PipelineError as e:
         print(f"rehearse_ci: {e}", file=sys.stderr)
         return 2
@@ -622,10 +626,11 @@ def main(argv: list[str] | None = None) -> int:
         if stop:
             stop()
     print(f"\n==> summary ({time.monotonic() - t_start:.0f} s in all; logs in {work / 'logs'})")
+    results = [j for _, jobs in runs for j in jobs]
     for j in results:
         print(f"    {j.name:<16} {j.status:<8} {j.seconds:7.1f} s  {j.note}")
     failed += [j.name for j in results if j.status in ("failed", "skipped")]
-    for label, jobs, _ in runs:
+    for label, jobs in runs:
         counts = checker_runs([work / "logs" / f"{_slug(j.name)}.log" for j in jobs])
         if counts:
             print(f"    checkers ({label}): " + ", ".join(f"{k} {v}x" for k, v in sorted(counts.items())))
