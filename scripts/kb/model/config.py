@@ -8,7 +8,7 @@ that exist in one language only (each with its reason).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,15 +31,12 @@ class NavEntry:
 class MkdocsConfig:
     path: str  # as displayed
     nav: list[NavEntry] | None = None  # None: no nav key (MkDocs then lists every page)
-    not_in_nav: list[str] = field(default_factory=list)
 
 
 def load_config(path: Path, display: str) -> MkdocsConfig:
     text = Path(path).read_text(encoding="utf-8")
     node = yaml.compose(text, Loader=TolerantLoader)  # composing never constructs tags
-    data = yaml.load(text, Loader=TolerantLoader) or {}
     cfg = MkdocsConfig(display)
-    cfg.not_in_nav = [l.strip() for l in str(data.get("not_in_nav") or "").splitlines() if l.strip()]
     if not isinstance(node, yaml.MappingNode):
         return cfg
     for key, value in node.value:

@@ -62,13 +62,6 @@ class Term:
         return "".join(c for c in self.en if c not in _QUOTES)
 
 
-@dataclass
-class Misspelling:
-    wrong: str
-    right: str
-    exceptions: list[str] = field(default_factory=list)
-
-
 _Q = '["“”]?'
 _BEFORE = r"(?<![\w-])" + _Q
 _AFTER = _Q + r"(?![\w-])"
