@@ -1,0 +1,58 @@
+"""The editor's tooling: the `kb` command and the pre-commit hooks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+
+
+def test_kb_lists_its_subcommands_and_refuses_an_unknown_one() -> None:
+    out = run(str(BIN / "kb"), "--help")
+    assert out.returncode == 0
+    for sub in ("check", "fix", "build", "serve", "publish", "import-cases", "report", "bench", "rehearse-ci"):
+        assert f"kb {sub}" in out.stdout, sub
+    bad = run(str(BIN / "kb"), "no-such-command")
+    assert bad.returncode == 2 and "unknown command 'no-such-command'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_kb_check_is_the_script(tmp_path: Path) -> None:
+    a = run(str(BIN / "kb"), "check", "--format", "json")
+    b = run(sys.executable, "scripts/check.py", "--format", "json")
+    assert (a.returncode, a.stdout) == (b.returncode, b.stdout) == (0, "[]\n")
+
+
+def test_pre_commit_hooks_pass_on_the_repository_and_stop_a_damaged_page(tmp_path: Path) -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"]
+    for hook in hooks:
+        assert (ROOT / hook["entry"].split()[0]).exists(), hook["entry"]
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+    (clone / ".venv").symlink_to(ROOT / ".venv")
+    shutil.copy2(ROOT / ".pre-commit-config.yaml", clone / ".pre-commit-config.yaml")
+    env_home = {"PRE_COMMIT_HOME": str(tmp_path / "pc-home")}
+    pc = [str(BIN / "pre-commit"), "run", "--all-files"]
+    ok = subprocess.run(pc, cwd=clone, capture_output=True, text=True, env={**_env(), **env_home})
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    page = clone / "docs" / "about.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("。", ".", 1), encoding="utf-8")
+    bad = subprocess.run(pc, cwd=clone, capture_output=True, text=True, env={**_env(), **env_home})
+    assert bad.returncode == 1, bad.stdout
+    assert "docs/about.md:" in bad.stdout and "TYP001" in bad.stdout
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {k: v for k, v in os.environ.items() if k != "PRE_COMMIT_HOME"} | {"PATH": f"{BIN}:{os.environ['PATH']}"}
