@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.bench.synth import generate_corpus
 from kb.model import translations
-from kb.synth import generate_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 

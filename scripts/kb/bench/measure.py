@@ -15,8 +15,8 @@ from pathlib import Path
 from kb.bench.browser import BrowserResult, browser_runs
 from kb.bench.configs import PROPOSED, ours_config, proposed_config, stock_config
 from kb.bench.runs import Run, build, run_checkers, run_linkchecker, run_pagefind
+from kb.bench.synth import generate_corpus
 from kb.model.paths import SCRIPTS
-from kb.synth import generate_corpus
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A synthetic bilingual corpus in the structure of this project, for benchmarks.
 
-    from kb.synth import generate_corpus
+    from kb.bench.synth import generate_corpus
     manifest = generate_corpus(Path("/tmp/corpus/docs"), n_pairs=500, seed=1)
 
 ``out_docs_dir`` must lie OUTSIDE the repository's ``docs/`` (the corpus is
@@ -35,8 +35,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import translations
-from .model.paths import DOCS, TERMS_FILE
+from ..model import translations
+from ..model.paths import DOCS, TERMS_FILE
 
 # (Chinese character, pinyin syllable) pairs for unique place names.
 _SYLLABLES = [
