@@ -94,6 +94,7 @@ class Doc:
     extra_ids: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)  # masked lines, same length as lines
     _ignores: tuple[set[str], dict[int, set[str]]] | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def lang(self) -> str:
@@ -105,7 +106,11 @@ class Doc:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.split("\n")
+        """The page's lines, split once (rules ask for them per paragraph: splitting
+        each time made the checkers quadratic in a page's size)."""
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
 
     @property
     def anchors(self) -> set[str]:
