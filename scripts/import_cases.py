@@ -7,10 +7,10 @@ See ``--help`` for the columns. All or nothing: when any row is refused,
 nothing is written and the findings are printed as ``FILE:ROW:COL: CODE message``.
 
 A thin wrapper kept for editors' habits and CI: the same as `kb import-cases`.
-The code is in kb.importer.
+The code is in the package kb.importer (kb.importer.cli).
 """
 
-from kb.importer import main
+from kb.importer.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str, list[str]]] = {
     "publish": ("kb.publish.cli", "main", ["publish"]),
     "rollback": ("kb.publish.cli", "main", ["rollback"]),
     "status": ("kb.publish.cli", "main", ["status"]),
-    "import-cases": ("kb.importer", "main", []),
+    "import-cases": ("kb.importer.cli", "main", []),
     "report": ("kb.reports", "main", []),
     "linkcheck": ("kb.linkcheck", "main", []),
     "bench": ("kb.bench.cli", "main", []),
