@@ -100,7 +100,7 @@ def page_task(tb: TermBase, terms_file: Path) -> PageTask:
     sources = (*RULE_MODULES, _terms, tbs, tree)
     version = source_digest(Path(terms_file), *(Path(m.__file__) for m in sources))
     tb.prepare()
-    return PageTask("terms", version, lambda doc, zh: check_doc(doc, tb, zh))
+    return PageTask("terms", version, lambda doc, zh: check_doc(doc, tb, zh), types=(Result, Edit))
 
 
 def apply_fixes(text: str, res: Result) -> tuple[str, int]:

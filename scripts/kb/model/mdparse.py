@@ -93,7 +93,7 @@ class Doc:
     paragraphs: list[Paragraph] = field(default_factory=list)
     extra_ids: set[str] = field(default_factory=set)
     prose: list[str] = field(default_factory=list)  # masked lines, same length as lines
-    _ignores: tuple[set[str], dict[int, set[str]]] | None = field(default=None, repr=False)
+    _ignores: tuple[set[str], dict[int, set[str]]] | None = field(default=None, repr=False, compare=False)
     _lines: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property

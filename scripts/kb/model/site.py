@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import posixpath
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import cache as cachefile
 from . import mdparse, tree, yamlio
 from .mdparse import Doc, Link, parse
 from .tree import DEFAULT_LANG, base_path, doc_lang, join_link, lang_path, localized_target
@@ -28,7 +27,7 @@ from .tree import DEFAULT_LANG, base_path, doc_lang, join_link, lang_path, local
 @lru_cache(maxsize=1)
 def _code_version() -> str:
     h = hashlib.sha1()
-    for mod in (mdparse, tree, yamlio):
+    for mod in (mdparse, tree, yamlio, cachefile):
         h.update(Path(mod.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:16]
@@ -55,7 +54,9 @@ class PageTask:
 
     ``fn(page, chinese)`` gets the parsed page and, for an English page, its
     Chinese counterpart (None for a Chinese page or when there is none). Its
-    result must pickle. ``version`` is everything the result depends on apart
+    result must pickle (it comes back from worker processes) and be made of
+    plain data and the classes named in ``types`` (the cache makes no others).
+    ``version`` is everything the result depends on apart
     from the page(s): the digest of the rule code and of the data it reads,
     so that an edited term base or rule re-runs the task on every page.
     On a cold start the tasks run in the worker processes that parse.
@@ -64,36 +65,63 @@ class PageTask:
     name: str
     version: str
     fn: Callable[[Doc, Doc | None], Any]
+    types: tuple[type, ...] = ()  # the data classes the result is made of (the cache makes only these)
 
 
 def _cache_path(docs_dir: Path) -> Path:
-    """Beside the docs folder, like .ruff_cache: <parent>/.cache/kb/parsed-<name>.pickle."""
+    """Beside the docs folder, like .ruff_cache: <parent>/.cache/kb/parsed-<name>.jsonl."""
     docs_dir = docs_dir.resolve()
-    return docs_dir.parent / ".cache" / "kb" / f"parsed-{docs_dir.name}.pickle"
+    return docs_dir.parent / ".cache" / "kb" / f"parsed-{docs_dir.name}.jsonl"
 
 
 # rel path -> (digest of the file, Doc, {task name: (task key, result)})
 Entry = tuple[str, Doc, dict[str, tuple[str, Any]]]
 
 
-def _load_cache(path: Path) -> dict[str, Entry]:
-    try:
-        with path.open("rb") as fh:
-            version, entries = pickle.load(fh)
-        return entries if version == _code_version() else {}
-    except Exception:  # a missing, old or damaged cache is just a cold start
-        return {}
+@dataclass(frozen=True)
+class _Raw:
+    """A cached task result of a task this run does not use: kept as read."""
+
+    data: Any
+
+
+def _load_cache(path: Path, tasks: tuple[PageTask, ...]) -> dict[str, Entry]:
+    model_types = {t.__name__: t for t in cachefile.MODEL_TYPES}
+    task_types = {t.name: {**model_types, **{c.__name__: c for c in t.types}} for t in tasks}
+    out: dict[str, Entry] = {}
+    for rel, payload in cachefile.read(path, _code_version()).items():
+        try:
+            doc = cachefile.decode(payload["doc"], model_types)
+            if not isinstance(doc, Doc) or doc.rel_path != rel:
+                continue
+            done: dict[str, tuple[str, Any]] = {}
+            for name, (key, result) in payload["tasks"].items():
+                try:
+                    done[name] = (
+                        key,
+                        cachefile.decode(result, task_types[name]) if name in task_types else _Raw(result),
+                    )
+                except (cachefile.CacheError, TypeError, ValueError):
+                    continue  # re-run this task
+            out[rel] = (payload["digest"], doc, done)
+        except (cachefile.CacheError, KeyError, TypeError, ValueError):
+            continue  # a miss: parsed again
+    return out
 
 
 def _save_cache(path: Path, entries: dict[str, Entry]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parsed-")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_code_version(), entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only checkout still checks, only slower
+    def payloads():
+        for rel, (digest, doc, done) in sorted(entries.items()):
+            try:
+                tasks = {
+                    name: [key, result.data if isinstance(result, _Raw) else cachefile.encode(result)]
+                    for name, (key, result) in done.items()
+                }
+                yield rel, {"digest": digest, "doc": cachefile.encode(doc), "tasks": tasks}
+            except cachefile.CacheError:
+                continue  # not cached: computed again next time
+
+    cachefile.write(path, _code_version(), payloads())
 
 
 # Below this many pages to parse, starting worker processes costs more than
@@ -170,7 +198,7 @@ class Site:
         if cache is None:
             cache = not os.environ.get("KB_NO_CACHE")
         cache_file = _cache_path(docs_dir)
-        old = _load_cache(cache_file) if cache else {}
+        old = _load_cache(cache_file, tasks) if cache else {}
         data: dict[str, bytes] = {}
         digests: dict[str, str] = {}
         for path in sorted(docs_dir.rglob("*")):
