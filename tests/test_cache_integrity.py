@@ -57,7 +57,7 @@ def test_a_changed_severity_in_the_cache_is_a_miss(damaged_docs: Path) -> None:
     assert "error" in expected or "TYP001" in expected
     cache = _cache_path(damaged_docs)
     data = cache.read_bytes()
-    severity = b'\\"severity\\":\\"error\\"'  # inside each entry's JSON payload
+    severity = b'"severity":"error"'
     assert severity in data
     cache.write_bytes(data.replace(severity, severity.replace(b"error", b"warning")))
     assert check(damaged_docs) == expected

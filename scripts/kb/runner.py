@@ -42,7 +42,7 @@ from .model import rules
 from .model.findings import render
 from .model.paths import ROOT
 from .model.paths import display as _display
-from .model.site import Site
+from .model.site import Site, UnreadableError, read_bytes, walk_files
 from .model.tbs import gaps
 
 PY = sys.executable
@@ -145,9 +145,9 @@ def site_dir_problem(target: Path, docs: Path, config: Path) -> str | None:
 def tree_digest(docs: Path) -> str:
     """SHA-256 over every file of ``docs`` (relative path and content), in path order."""
     h = hashlib.sha256()
-    for path in sorted(p for p in Path(docs).rglob("*") if p.is_file()):
-        h.update(path.relative_to(docs).as_posix().encode() + b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+    for rel in walk_files(Path(docs)):
+        h.update(rel.encode() + b"\0")
+        h.update(hashlib.sha256(read_bytes(Path(docs) / rel)).digest())
     return h.hexdigest()
 
 
@@ -240,7 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     clean_stale_staging(site_dir)
 
-    digest = tree_digest(docs)
+    try:
+        digest = tree_digest(docs)
+    except UnreadableError as exc:
+        print(f"kb build: {exc.strerror}", file=sys.stderr)
+        return 2
     checks = {} if args.skip_checks else run_checks(docs, config)
     if any(v == "failed" for v in checks.values()):
         print("==> checks failed: not building", file=sys.stderr)

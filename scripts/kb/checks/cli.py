@@ -21,9 +21,10 @@ from pathlib import Path
 
 from ..model import findings as kbfindings
 from ..model import rules, terms
+from ..model.config import ConfigError
 from ..model.paths import DOCS, TERMS_FILE
 from ..model.paths import display as _display
-from ..model.site import Site
+from ..model.site import Site, UnreadableError
 from ..model.tree import SINGLE_LANGUAGE_FILE
 from . import termcheck, xrefs
 
@@ -55,7 +56,11 @@ def run(docs: Path, prefix: str, config: Path | None, terms_file: Path = TERMS_F
             single_display=_display(single),
             terms_file=terms_file,
         )
-    except (OSError, UnicodeDecodeError) as exc:
+    except ConfigError as exc:
+        raise CheckError(str(exc)) from exc
+    except OSError as exc:
+        raise CheckError(exc.strerror if isinstance(exc, UnreadableError) else str(exc)) from exc
+    except UnicodeDecodeError as exc:
         raise CheckError(str(exc)) from exc
     for rel, doc in site.docs.items():
         if doc.meta_error is not None and doc.meta_error.code == "KB002":

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import rules, terms
 from ..model.findings import exit_code, render
-from ..model.mdparse import Doc, parse
+from ..model.mdparse import Doc, decode_page, encode_like, parse
 from ..model.paths import DOCS, TERMS_FILE
 from ..model.site import Site
 from ..model.tree import base_path
@@ -44,7 +44,7 @@ class Unreadable(Exception):
 
 def _read(path: Path, display: str, rel: str) -> Doc:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_page(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise Unreadable(f"{display}: not valid UTF-8 (byte {exc.start})") from exc
     except OSError as exc:
@@ -61,7 +61,10 @@ def collect(paths: list[str], task=None) -> list[tuple[Doc, str, Path, Doc | Non
         if not root.exists():
             raise Unreadable(f"{arg}: no such file or directory")
         if root.is_dir():
-            site = Site.load(root, tasks=[task] if task else ())
+            try:
+                site = Site.load(root, tasks=[task] if task else ())
+            except OSError as exc:
+                raise Unreadable(exc.strerror or str(exc)) from exc
             for rel, doc in sorted(site.docs.items()):
                 if doc.meta_error is not None and doc.meta_error.code == "KB002":
                     raise Unreadable(f"{os.path.join(arg or os.path.relpath(DOCS), rel)}: not valid UTF-8")
@@ -108,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     fixed_total = 0
     for doc, display, path, zh, cached in items:
         res = cached or termcheck.check_doc(doc, tb, zh)
-        if args.fix:
+        if args.fix and path.is_symlink() and (res.edits or res.joins):
+            print(f"check_terms.py: {display}: not fixed: a symbolic link (fix the file it points to)", file=sys.stderr)
+        elif args.fix:
             for _ in range(4):  # a fix may reveal another one (e.g. after a join)
                 if not res.edits and not res.joins:
                     break
@@ -122,8 +127,8 @@ def main(argv: list[str] | None = None) -> int:
                         file=sys.stderr if args.format == "json" else sys.stdout,
                     )
                 fixed_total += len(fixable)
-                try:
-                    path.write_text(new_text, encoding="utf-8")
+                try:  # the file's own byte-order mark and line ends are kept
+                    path.write_bytes(encode_like(new_text, path.read_bytes()))
                 except OSError as exc:
                     print(f"check_terms.py: error: {display}: cannot write: {exc.strerror}", file=sys.stderr)
                     return 2

@@ -14,8 +14,11 @@ from pathlib import Path
 
 from ..model import findings as kbfindings
 from ..model import rules
+from ..model.config import ConfigError
 from ..model.paths import DOCS
 from ..model.paths import display as _display
+from ..model.site import UnreadableError
+from ..model.terms import TermBaseError
 from ..model.tree import SINGLE_LANGUAGE_FILE
 from . import xrefs
 
@@ -97,7 +100,10 @@ def main(argv: list[str] | None = None) -> int:
             single_language=single if single.is_file() else None,
             single_display=_display(single),
         )
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnreadableError as exc:
+        print(f"check_xrefs.py: {exc.strerror}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError, ConfigError, TermBaseError) as exc:
         print(f"check_xrefs.py: {exc}", file=sys.stderr)
         return 2
     return kbfindings.report(found, args.format, args.select, args.ignore)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from pathlib import Path
@@ -145,3 +146,34 @@ def render_page(row: Row, meta: dict, lang: str, docs: Path) -> str:
     out += ["", f"## {L['h_sources']} {{#sources}}", ""]
     out += [f"- {md_text(s)}" for s in meta["sources"]]
     return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------
+# What the importer wrote: ``import_digest:`` in the front matter of each page
+# it writes, the SHA-256 of the page's text without that line. A page whose
+# text no longer gives its digest was changed by an editor since the import.
+
+DIGEST_KEY = "import_digest"
+_DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}:[ \t]*([0-9a-f]{{64}})?[ \t]*\n", re.M)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def with_digest(text: str) -> str:
+    """The page ``text`` (front matter first) with its ``import_digest:`` as the last field."""
+    end = text.index("\n---\n", 3) + 1
+    return text[:end] + f"{DIGEST_KEY}: {_sha256(text)}\n" + text[end:]
+
+
+def digest_state(text: str) -> str:
+    """``unchanged`` (the text is what the importer wrote), ``changed`` or
+    ``not imported`` (no digest: written by hand, or by an older importer)."""
+    normal = text.replace("\r\n", "\n")
+    m = re.match(r"---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", normal, re.S)
+    found = _DIGEST_LINE.search(normal, 0, m.end()) if m else None
+    if not found or not found.group(1):
+        return "not imported"
+    rest = normal[: found.start()] + normal[found.end() :]
+    return "unchanged" if _sha256(rest) == found.group(1) else "changed"

@@ -44,6 +44,7 @@ class Row:
     cells: dict[str, Any]  # canonical column -> raw value
     cols: dict[str, int]  # canonical column -> column number
     meta: dict[str, Any] = field(default_factory=dict)
+    refused: bool = False  # a cell of the row cannot be read (reported by the sheet reader)
 
 
 def clean(value: Any) -> Any:

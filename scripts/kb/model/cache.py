@@ -88,27 +88,28 @@ def _hashable(key: Any) -> Any:
     return key
 
 
-def _sum(version: str, rel: str, payload: str) -> str:
-    return hashlib.sha256(f"{version}\0{rel}\0{payload}".encode()).hexdigest()
+def _sum(version: str, line: str) -> str:
+    return hashlib.sha256(f"{version}\0{line}".encode()).hexdigest()
 
 
 def read(path: Path, version: str) -> dict[str, dict]:
     """``{rel: payload}`` of every sound entry of the cache file (empty when
-    there is none, or it is of another code version)."""
+    there is none, or it is of another code version). A line is
+    ``<sha256 of version and entry> <entry as JSON>``."""
     out: dict[str, dict] = {}
     try:
         with path.open("r", encoding="utf-8", errors="strict") as fh:
             if json.loads(fh.readline() or "null") != {"kb-cache": version}:
                 return {}
             for line in fh:
-                try:
-                    entry = json.loads(line)
-                    rel, payload, digest = entry["rel"], entry["payload"], entry["sum"]
-                    if not isinstance(payload, str) or _sum(version, rel, payload) != digest:
-                        continue
-                    out[rel] = json.loads(payload)
-                except (ValueError, KeyError, TypeError):
+                digest, _, text = line.rstrip("\n").partition(" ")
+                if _sum(version, text) != digest:
                     continue  # a damaged line is a miss
+                try:
+                    entry = json.loads(text)
+                    out[entry["rel"]] = entry["payload"]
+                except (ValueError, KeyError, TypeError):
+                    continue
     except (OSError, ValueError):
         return {}
     return out
@@ -116,17 +117,19 @@ def read(path: Path, version: str) -> dict[str, dict]:
 
 def write(path: Path, version: str, entries: Iterable[tuple[str, dict]]) -> None:
     """Replace the cache file atomically; a read-only checkout just stays uncached."""
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parsed-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(json.dumps({"kb-cache": version}) + "\n")
             for rel, payload in entries:
-                text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-                fh.write(json.dumps({"rel": rel, "sum": _sum(version, rel, text), "payload": text}) + "\n")
+                text = json.dumps({"rel": rel, "payload": payload}, ensure_ascii=False, separators=(",", ":"))
+                fh.write(f"{_sum(version, text)} {text}\n")
         os.replace(tmp, path)
     except (OSError, CacheError):
-        try:
-            os.unlink(tmp)
-        except (OSError, UnboundLocalError):
-            pass
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -33,9 +33,20 @@ class MkdocsConfig:
     nav: list[NavEntry] | None = None  # None: no nav key (MkDocs then lists every page)
 
 
+class ConfigError(ValueError):
+    """mkdocs.yml cannot be read: the message is ``path:line:col: what``."""
+
+
 def load_config(path: Path, display: str) -> MkdocsConfig:
-    text = Path(path).read_text(encoding="utf-8")
-    node = yaml.compose(text, Loader=TolerantLoader)  # composing never constructs tags
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=TolerantLoader)  # composing never constructs tags
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1:1"
+        raise ConfigError(f"{display}:{where}: malformed YAML: {exc.problem or exc.context}") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{display}: cannot read: {exc}") from exc
     cfg = MkdocsConfig(display)
     if not isinstance(node, yaml.MappingNode):
         return cfg

@@ -325,10 +325,30 @@ def parse(rel_path: str, text: str) -> Doc:
     return doc
 
 
+BOM = "\ufeff"
+
+
+def decode_page(data: bytes) -> str:
+    """A page's text as MkDocs reads it: UTF-8 with or without a byte-order
+    mark, and universal newlines (``\\r\\n`` and a lone ``\\r`` end a line)."""
+    text = data.decode("utf-8")
+    if text.startswith(BOM):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def encode_like(text: str, original: bytes) -> bytes:
+    """``text`` (as :func:`decode_page` gives it) written back in the form of
+    ``original``: its byte-order mark and, when it used them, CRLF line ends."""
+    if b"\r\n" in original:
+        text = text.replace("\n", "\r\n")
+    return (BOM.encode() if original.startswith(BOM.encode()) else b"") + text.encode("utf-8")
+
+
 def read_doc(docs_dir: Path, path: Path) -> Doc:
     rel = path.relative_to(docs_dir).as_posix()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_page(path.read_bytes())
     except UnicodeDecodeError as exc:
         d = Doc(rel_path=rel, text="")
         d.meta_error = Finding(rel, 1, exc.start + 1, "KB002", "file is not valid UTF-8")

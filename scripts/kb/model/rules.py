@@ -81,6 +81,12 @@ RULES: dict[str, Rule] = {
         Rule("KB125", "import", "the id already exists in docs/ (a page, or another case's alias)"),
         Rule("KB126", "import", "a cell has a wrong value (the generated front matter fails the case schema)"),
         Rule("KB127", "import", "a related module, policy or playbook does not exist in docs/"),
+        Rule(
+            "KB128",
+            "import",
+            "--update would replace a page an editor changed since the import, or one the importer did not write "
+            "(give --force-overwrite), or the page's front matter is broken (a key twice)",
+        ),
     )
 }
 

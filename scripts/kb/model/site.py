@@ -170,12 +170,49 @@ def _run_units(units: list[list], pages: int) -> list[list[tuple[Doc, dict[str, 
 
 def _parse_bytes(rel: str, data: bytes) -> Doc:
     try:
-        text = data.decode("utf-8")
+        text = mdparse.decode_page(data)
     except UnicodeDecodeError as exc:
         d = Doc(rel_path=rel, text="")
         d.meta_error = mdparse.Finding(rel, 1, exc.start + 1, "KB002", "file is not valid UTF-8")
         return d
     return parse(rel, text)
+
+
+class UnreadableError(OSError):
+    """A file or folder of the docs that cannot be read (the tools exit 2 and name it)."""
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UnreadableError(exc.errno, f"{path}: cannot read: {exc.strerror or exc}") from exc
+
+
+def walk_files(root: Path) -> list[str]:
+    """Every file under ``root`` (posix paths relative to it, sorted), following
+    links to folders as MkDocs does. An unreadable folder or a link that loops
+    back is an :class:`UnreadableError`, never a silent skip."""
+    root = Path(root)
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def fail(exc: OSError) -> None:
+        raise UnreadableError(exc.errno, f"{exc.filename}: cannot read: {exc.strerror or exc}") from exc
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=fail, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            raise UnreadableError(40, f"{dirpath}: a symbolic link loops back to {real}: remove the link")
+        seen.add(real)
+        dirnames.sort()
+        rel_dir = Path(dirpath).relative_to(root)
+        for name in filenames:
+            path = Path(dirpath) / name
+            if path.is_symlink() and not path.exists():
+                raise UnreadableError(2, f"{path}: cannot read: a broken symbolic link")
+            out.append((rel_dir / name).as_posix())
+    return sorted(out)
 
 
 @dataclass
@@ -201,13 +238,10 @@ class Site:
         old = _load_cache(cache_file, tasks) if cache else {}
         data: dict[str, bytes] = {}
         digests: dict[str, str] = {}
-        for path in sorted(docs_dir.rglob("*")):
-            if not path.is_file():
-                continue
-            rel = path.relative_to(docs_dir).as_posix()
+        for rel in walk_files(docs_dir):
             site.files.add(rel)
             if rel.endswith(".md"):
-                data[rel] = path.read_bytes()
+                data[rel] = read_bytes(docs_dir / rel)
                 digests[rel] = hashlib.sha1(data[rel]).hexdigest()
 
         new: dict[str, Entry] = {}

@@ -115,3 +115,27 @@ def related_problems(related: object, bases: set[str]) -> list[str]:
                 if posixpath.normpath(str(ident)) not in bases:
                     out.append(f"related.modules: no page '{ident}' in docs/")
     return out
+
+
+# IDs no page of a collection may have: the collection's index page (``cases/index.md``
+# is the case list the build fills in), and the names Windows reserves for devices
+# (``con.md`` cannot be checked out there).
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID_LENGTH = 100
+RESERVED_IDS = frozenset(
+    {"index", "con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
+)
+
+
+def id_problem(ident: object) -> str | None:
+    """Why ``ident`` cannot be the ID (the file name) of a collection page, or
+    None when it can: reserved, too long, or not lower-case ASCII words joined by '-'."""
+    s = str(ident)
+    if len(s) > MAX_ID_LENGTH:
+        return f"an ID is at most {MAX_ID_LENGTH} characters (this one has {len(s)})"
+    if not ID_PATTERN.fullmatch(s):
+        return f"'{s}' is not lower-case ASCII words joined by '-' (e.g. lz-longpanyuan-136)"
+    if s in RESERVED_IDS:
+        why = "the collection's index page" if s == "index" else "a device name Windows reserves"
+        return f"'{s}' is reserved ({why})"
+    return None

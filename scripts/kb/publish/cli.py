@@ -77,11 +77,18 @@ def build_parser() -> argparse.ArgumentParser:
         "publish",
         parents=[common],
         help="upload, verify and switch to a new release",
+        usage="%(prog)s [options] SITE_DIR TARGET [TARGET ...]\n       %(prog)s --resume [options] TARGET [TARGET ...]",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EPILOG,
     )
     pp.add_argument("site_dir", metavar="SITE_DIR")
-    pp.add_argument("targets", metavar="TARGET", nargs="+")
+    pp.add_argument("targets", metavar="TARGET", nargs="*")
+    pp.add_argument(
+        "--resume",
+        action="store_true",
+        help="no SITE_DIR: bring targets in a mixed state (a publish killed between two switches) "
+        "to the newest live release among them, after verifying it on each",
+    )
     pp.add_argument(
         "--keep",
         type=int,
@@ -147,6 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
     if getattr(opts, "keep", 1) < 1:
         parser.error("--keep must be at least 1")
+    if opts.cmd == "publish":
+        if opts.resume:
+            opts.targets, opts.site_dir = [opts.site_dir, *opts.targets], None
+        elif not opts.targets:
+            parser.error("publish needs SITE_DIR and at least one TARGET (or --resume TARGET...)")
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _on_signal)
     cleanup: list[str] = []
@@ -175,5 +187,6 @@ def main(argv: list[str] | None = None) -> int:
                 t.close()
             except (OSError, subprocess.SubprocessError):
                 pass
+        OPENED.clear()
         for d in cleanup:
             shutil.rmtree(d, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""The sub-commands: publish (all targets, all-or-nothing switch), rollback and status."""
+"""The sub-commands: publish (all targets, all-or-nothing switch), rollback and status (multi.py: --resume)."""
 
 from __future__ import annotations
 
@@ -6,42 +6,39 @@ import os
 import time
 import uuid
 
-from .errors import EXIT_ERROR, EXIT_NO_RELEASE, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, PublishError, err, log, warn
+from .errors import EXIT_MIXED, EXIT_NO_RELEASE, EXIT_OK, EXIT_REMOTE, PublishError, err, log, warn
 from .layout import CURRENT, PARTIAL_PREFIX, RELEASES, prune_candidates, release_name_for
 from .lock import describe_owner, lock_owner_info, lock_staleness
-from .manifest import build_manifest
 from .marker import validate_marker
-from .spec import parse_target
+from .multi import cmd_resume, lock_all, mixed, parse_targets, release_all, switch_back
+from .snapshot import Snapshot, take_snapshot
 from .target import State, Target
 
 
-def _release_all(locked: list[Target], token: str) -> None:
-    for t in locked:
-        try:
-            t.unlock(token)
-            t.progress("lock released")
-        except PublishError as exc:
-            warn(f"could not release lock on {t.label}: {exc.message}")
-
-
 def cmd_publish(opts) -> int:
+    if opts.resume:
+        return cmd_resume(opts)
     site = os.path.abspath(opts.site_dir)
-    marker = validate_marker(site, opts.allow_dirty)
-    commit = marker["commit"]
-    log(
-        f"site {site}: commit {commit}, built {marker.get('built_at')}, checks: "
-        + ", ".join(f"{k}={v}" for k, v in sorted(marker["checks"].items()))
-    )
-    manifest, nfiles = build_manifest(site)
-    log(f"manifest: {nfiles} files")
-    targets = [parse_target(s, opts) for s in opts.targets]
-    labels = [t.label for t in targets]
-    if len(set(labels)) != len(labels):
-        raise PublishError(EXIT_USAGE, "the same target is given twice")
+    validate_marker(site, opts.allow_dirty)  # refuse early, before copying anything
+    targets = parse_targets(opts.targets, opts)
+    snap = take_snapshot(site)
+    try:
+        # from here on only the snapshot is read: the marker published is the one checked
+        marker = validate_marker(snap.path, opts.allow_dirty, label=site)
+        log(
+            f"site {site}: commit {marker['commit']}, built {marker.get('built_at')}, checks: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(marker["checks"].items()))
+        )
+        log(f"snapshot: {snap.files} files copied to {snap.path}; manifest made from the copy")
+        return _publish(opts, snap, marker["commit"], targets)
+    finally:
+        snap.remove()
 
+
+def _publish(opts, snap: Snapshot, commit: str, targets: list[Target]) -> int:
     token = uuid.uuid4().hex
     locked: list[Target] = []
-    states: dict[int, State] = {}
+    states: list[State] = []
     created: dict[int, str] = {}  # index -> partial or release dir we created (for cleanup)
     switched: list[tuple[Target, str | None]] = []
     all_switched = False
@@ -49,26 +46,19 @@ def cmd_publish(opts) -> int:
     info = lock_owner_info(f"publish {commit[:12]}", token)
     try:
         # phase 0: lock every target and read its state
-        for i, t in enumerate(targets):
-            t.progress("connecting, taking lock")
-            t.acquire(info, opts.break_stale_lock, opts.stale_after)
-            locked.append(t)
-            st = t.state_after_lock()
-            if st.current_not_link:
-                raise PublishError(
-                    EXIT_REMOTE, f"{t.root}/{CURRENT} exists but is not a symlink; move it away once by hand", t
-                )
-            states[i] = st
-            t.progress(f"live release: {st.live or '(none)'}; {len(st.releases)} release(s) on target")
+        states = lock_all(targets, info, opts, locked)
+        before = mixed([(t.label, st.live) for t, st in zip(targets, states)])
+        if before:
+            log(f"{before}. This publish brings every target to its new release.")
         # release names sort chronologically; make the new one sort after every existing release
         # (two publishes within one second would otherwise order by commit hash)
         for _ in range(3):
-            newest = max((r[:16] for st in states.values() for r in st.releases), default="")
+            newest = max((r[:16] for st in states for r in st.releases), default="")
             if name[:16] > newest:
                 break
             time.sleep(1.02 - (time.time() % 1))
             name = release_name_for(commit)
-        if any(name in st.dirs for st in states.values()):
+        if any(name in st.dirs + st.links for st in states):
             raise PublishError(EXIT_REMOTE, f"release {name} already exists on a target (clock skew?)")
         partial = PARTIAL_PREFIX + name
 
@@ -87,11 +77,11 @@ def cmd_publish(opts) -> int:
             )
             created[i] = partial
             started = time.time()
-            stats = t.upload(site, partial, link, opts.bwlimit)
+            stats = t.upload(snap.path, partial, link, opts.bwlimit)
             t.progress(f"upload done in {time.time() - started:.1f}s ({stats})")
-            t.install_release(partial, name, manifest, nfiles)
+            n = t.install_release(partial, name, snap.manifest)
             created[i] = name
-            t.progress(f"verified {nfiles} files; release {name} ready")
+            t.progress(f"verified {n} files (exactly the manifest, no link); release {name} ready")
 
         # phase 2: switch everywhere (a failure here switches already-switched targets back)
         for i, t in enumerate(targets):
@@ -118,16 +108,7 @@ def cmd_publish(opts) -> int:
         if all_switched:
             err(f"published {name} on every target, but cleanup failed{where}: {exc.message}")
             return exc.code
-        inconsistent = []
-        for t, prev in reversed(switched):
-            try:
-                if not prev:
-                    raise PublishError(EXIT_ERROR, "it had no previous release")
-                t.switch(prev)
-                t.progress(f"switched back to {prev}")
-            except PublishError as exc2:
-                inconsistent.append(t.label)
-                warn(f"could not switch {t.label} back to {prev}: {exc2.message}")
+        inconsistent = switch_back(switched)
         for i, dirname in created.items():
             t = targets[i]
             try:
@@ -139,17 +120,17 @@ def cmd_publish(opts) -> int:
         if inconsistent:
             err(
                 f"targets left on the NEW release {name}: {', '.join(inconsistent)}; "
-                f"check with `status` and use `rollback`"
+                f"`status` shows the mixed state, `publish --resume` (or `rollback`) repairs it"
             )
         elif locked or created:
             err("no target was switched; the live release is unchanged on every target")
         return exc.code
     finally:
-        _release_all(locked, token)
+        release_all(locked, token)
 
 
 def cmd_rollback(opts) -> int:
-    t = parse_target(opts.target, opts)
+    t = parse_targets([opts.target], opts)[0]
     token = uuid.uuid4().hex
     locked = []
     try:
@@ -175,7 +156,8 @@ def cmd_rollback(opts) -> int:
             t.progress(f"{goal} is already live; nothing to do")
             return EXIT_OK
         t.progress(f"verifying sha256 of {goal} on target")
-        t.verify(goal, None)
+        n = t.verify(goal, None)
+        t.progress(f"verified {n} files (exactly the manifest, no link)")
         t.switch(goal)
         t.progress(f"switched {CURRENT} -> {RELEASES}/{goal} (was {st.live or 'none'})")
         log(f"rolled back {t.label} to {goal}")
@@ -185,15 +167,16 @@ def cmd_rollback(opts) -> int:
         err(f"rollback failed on target {exc.target.label}: {exc.message}")
         return exc.code
     finally:
-        _release_all(locked, token)
+        release_all(locked, token)
 
 
 def cmd_status(opts) -> int:
     rc = EXIT_OK
-    for spec in opts.targets:
-        t = parse_target(spec, opts)
+    lives: list[tuple[str, str | None]] = []
+    for t in parse_targets(opts.targets, opts):
         try:
             st = t.state()
+            lives.append((t.label, st.live))
             log(f"{t.label}  (root {t.root})")
             if not st.exists:
                 log("  root directory does not exist (nothing published yet)")
@@ -229,4 +212,10 @@ def cmd_status(opts) -> int:
             exc.target = exc.target or t
             err(f"status failed on target {t.label}: {exc.message}")
             rc = rc or exc.code
+    message = mixed(lives)
+    if message:
+        log(message)
+        rc = rc or EXIT_MIXED
+    elif len(lives) > 1 and rc == EXIT_OK:
+        log(f"all {len(lives)} targets are on {lives[0][1] or '(no live release)'}")
     return rc

@@ -30,22 +30,24 @@ EXIT_LOCK_HELD = 9  # another publish/rollback holds the lock
 EXIT_LOCK_STALE = 10  # stale lock left by a killed run (use --break-stale-lock)
 EXIT_NO_RELEASE = 11  # requested release not found / nothing to roll back to
 EXIT_REMOTE = 12  # transfer or remote command failed for another reason
+EXIT_MIXED = 13  # targets disagree: not all on the same live release (publish --resume)
 EXIT_INTERRUPTED = 130  # interrupted by SIGINT/SIGTERM/SIGHUP
 
 EXIT_CODES = [
     (EXIT_OK, "success"),
     (EXIT_ERROR, "unexpected internal error"),
     (EXIT_USAGE, "usage error: bad arguments/target, missing known_hosts or identity file"),
-    (EXIT_SITE, "site refused: .kb-build.json missing/invalid, not strict, a check not passed"),
+    (EXIT_SITE, "site refused: .kb-build.json missing/invalid, a check not passed, symlink/special file"),
     (EXIT_UNREACHABLE, "host unreachable (connection refused/timed out, DNS, network)"),
     (EXIT_PERMISSION, "permission denied (SSH authentication or file permissions on target)"),
     (EXIT_HOSTKEY, "host key verification failed (unknown or changed host key)"),
     (EXIT_DISK_FULL, "disk full / quota exceeded on target"),
-    (EXIT_VERIFY, "sha256 manifest verification mismatch on target"),
+    (EXIT_VERIFY, "release on target differs from its manifest (changed/missing/added file, symlink)"),
     (EXIT_LOCK_HELD, "lock held by another running publish/rollback"),
     (EXIT_LOCK_STALE, "stale lock from a killed run (re-run with --break-stale-lock)"),
     (EXIT_NO_RELEASE, "release not found / nothing to roll back to"),
     (EXIT_REMOTE, "transfer or remote command failed for another reason"),
+    (EXIT_MIXED, "targets disagree: their live releases differ (status; repair: publish --resume)"),
     (EXIT_INTERRUPTED, "interrupted (SIGINT/SIGTERM/SIGHUP)"),
 ]
 

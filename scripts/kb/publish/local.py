@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import re
 import shutil
 import time
 
 from .errors import EXIT_ERROR, EXIT_NO_RELEASE, EXIT_REMOTE, EXIT_VERIFY, PublishError, classify_oserror
 from .layout import CURRENT, LOCK_DIR, LOCK_INFO, MANIFEST, MARKER, RELEASES
-from .manifest import sha256_file
+from .manifest import check_release
 from .rsync import rsync_base, run_rsync
 from .target import State, Target, live_from_link
+from .tree import scan
 
 
 class LocalTarget(Target):
@@ -83,7 +84,12 @@ class LocalTarget(Target):
             st.current_not_link = True
         rel = self._j(RELEASES)
         if os.path.isdir(rel):
-            st.dirs = sorted(d for d in os.listdir(rel) if os.path.isdir(os.path.join(rel, d)))
+            for d in sorted(os.listdir(rel)):
+                path = os.path.join(rel, d)
+                if os.path.islink(path):  # never a release, never followed (a .partial-* one is unlinked)
+                    st.links.append(d)
+                elif os.path.isdir(path):
+                    st.dirs.append(d)
         lock = self._j(LOCK_DIR)
         if os.path.isdir(lock):
             owner = None
@@ -107,7 +113,9 @@ class LocalTarget(Target):
                 continue
             path = self._j(RELEASES, n)
             try:
-                if os.path.isdir(path):
+                if os.path.islink(path):
+                    os.unlink(path)  # the link only, never what it points to
+                elif os.path.isdir(path):
                     shutil.rmtree(path)
             except OSError as exc:
                 raise _oserr(exc, "removing old releases", self) from exc
@@ -128,37 +136,23 @@ class LocalTarget(Target):
         except OSError as exc:
             raise _oserr(exc, "writing manifest", self) from exc
 
-    def verify(self, dirname: str, expected: int | None) -> None:
+    def verify(self, dirname: str, expected: bytes | None) -> int:
         base = self._j(RELEASES, dirname)
         what = f"verifying {dirname}"
+        if os.path.islink(base):
+            raise PublishError(EXIT_VERIFY, f"{what}: releases/{dirname} is a symlink, not a release", self)
         if not os.path.isdir(base):
             raise PublishError(EXIT_NO_RELEASE, f"{what}: releases/{dirname} not found", self)
         try:
-            with open(os.path.join(base, MANIFEST), "rb") as fh:
-                lines = fh.read().splitlines()
+            fd = os.open(os.path.join(base, MANIFEST), os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+            with os.fdopen(fd, "rb") as fh:
+                manifest = fh.read()
+            found, odd = scan(base, skip_top=os.fsencode(MANIFEST))
         except OSError as exc:
-            raise PublishError(EXIT_VERIFY, f"{what}: cannot read {MANIFEST} ({exc})", self) from exc
-        bad = []
-        for line in lines:
-            m = re.match(rb"^([0-9a-f]{64})  (.+)$", line)
-            if not m:
-                raise PublishError(EXIT_VERIFY, f"{what}: malformed manifest line {line[:80]!r}", self)
-            rel = os.fsdecode(m.group(2))
-            try:
-                if sha256_file(os.path.join(base, rel)) != m.group(1).decode():
-                    bad.append(f"{rel}: FAILED")
-            except OSError as exc:
-                bad.append(f"{rel}: FAILED open or read ({exc.strerror})")
-        if bad:
-            raise PublishError(
-                EXIT_VERIFY, f"{what}: sha256 verification MISMATCH in releases/{dirname}: " + "; ".join(bad[:10]), self
-            )
-        if expected is not None:
-            n = sum(
-                1 for dp, _, fs in os.walk(base) for f in fs if os.path.relpath(os.path.join(dp, f), base) != MANIFEST
-            )
-            if n != expected:
-                raise PublishError(EXIT_VERIFY, f"{what}: expected {expected} files, found {n}", self)
+            if exc.errno in (errno.ENOENT, errno.ELOOP, errno.EISDIR, errno.ENXIO):
+                raise PublishError(EXIT_VERIFY, f"{what}: cannot read {MANIFEST} ({exc.strerror})", self) from exc
+            raise _oserr(exc, what, self) from exc
+        return check_release(what, dirname, manifest, found, odd, expected, self)
 
     def finalize(self, partial: str, name: str) -> None:
         dst = self._j(RELEASES, name)
@@ -171,6 +165,8 @@ class LocalTarget(Target):
 
     def switch(self, name: str) -> None:
         what = f"switching {CURRENT} to {name}"
+        if os.path.islink(self._j(RELEASES, name)):
+            raise PublishError(EXIT_VERIFY, f"{what}: releases/{name} is a symlink, not a release", self)
         if not os.path.isdir(self._j(RELEASES, name)):
             raise PublishError(EXIT_NO_RELEASE, f"{what}: releases/{name} not found", self)
         cur = self._j(CURRENT)

@@ -13,20 +13,23 @@ from .layout import MARKER
 COMMIT_RE = re.compile(r"^[0-9a-f]{40}$")
 
 
-def validate_marker(site_dir: str, allow_dirty: bool = False) -> dict:
+def validate_marker(site_dir: str, allow_dirty: bool = False, label: str | None = None) -> dict:
+    """The marker's data, or PublishError(EXIT_SITE); ``label`` names the site in messages
+    (the original directory when ``site_dir`` is its snapshot)."""
     path = os.path.join(site_dir, MARKER)
+    shown = label or site_dir
     hint = "publish only a site produced by the strict build with passing checks (`python scripts/build.py`)"
     if not os.path.isdir(site_dir):
-        raise PublishError(EXIT_SITE, f"site directory {site_dir!r} does not exist")
+        raise PublishError(EXIT_SITE, f"site directory {shown!r} does not exist")
     if not os.path.isfile(path):
-        raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: build marker {MARKER} is missing; {hint}")
+        raise PublishError(EXIT_SITE, f"refusing {shown!r}: build marker {MARKER} is missing; {hint}")
     try:
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError) as exc:
-        raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: {MARKER} is not valid JSON ({exc}); {hint}") from exc
+        raise PublishError(EXIT_SITE, f"refusing {shown!r}: {MARKER} is not valid JSON ({exc}); {hint}") from exc
     if not isinstance(data, dict):
-        raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: {MARKER} is not a JSON object; {hint}")
+        raise PublishError(EXIT_SITE, f"refusing {shown!r}: {MARKER} is not a JSON object; {hint}")
     problems = []
     if data.get("strict") is not True:
         problems.append(f"strict is {data.get('strict')!r}, expected true")
@@ -52,5 +55,5 @@ def validate_marker(site_dir: str, allow_dirty: bool = False) -> dict:
     except ValueError:
         problems.append(f"built_at {built_at!r} is not an ISO timestamp")
     if problems:
-        raise PublishError(EXIT_SITE, f"refusing {site_dir!r}: invalid {MARKER}: " + "; ".join(problems) + f"; {hint}")
+        raise PublishError(EXIT_SITE, f"refusing {shown!r}: invalid {MARKER}: " + "; ".join(problems) + f"; {hint}")
     return data

@@ -31,6 +31,10 @@ def parse_target(spec: str, opts) -> Target:
             raise PublishError(
                 EXIT_USAGE, f"bad target {spec!r}: expected [user@]host[:port]:/abs/path or a local path"
             )
+        for part in ("user", "host"):
+            if (m.group(part) or "").startswith("-"):
+                # ssh (and rsync's ssh) would take it for an option: "-oProxyCommand@h" runs a command
+                raise PublishError(EXIT_USAGE, f"bad target {spec!r}: the {part} may not begin with '-'")
         path = m.group("path").rstrip("/")
         if not path.startswith("/"):
             raise PublishError(EXIT_USAGE, f"bad target {spec!r}: remote path must be absolute")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import subprocess
 
@@ -24,6 +25,7 @@ from .errors import (
     last_lines,
 )
 from .layout import CURRENT, LOCK_DIR, LOCK_INFO, MANIFEST, MARKER, PARTIAL_PREFIX, RELEASES
+from .manifest import check_release
 from .rsync import rsync_base, run_rsync
 from .target import State, Target, live_from_link
 
@@ -97,9 +99,16 @@ class SSHTarget(Target):
         subprocess.run(self.ssh_argv() + ["-O", "exit", self.ssh_host], capture_output=True, timeout=30)
 
     def run(
-        self, script: str, what: str, ok=(0,), special: dict | None = None, data: bytes | None = None
+        self,
+        script: str,
+        what: str,
+        ok=(0,),
+        special: dict | None = None,
+        data: bytes | None = None,
+        raw: bool = False,
     ) -> subprocess.CompletedProcess:
-        """Run a POSIX sh script on the host (sent on stdin; or as `sh -c` when stdin carries data)."""
+        """Run a POSIX sh script on the host (sent on stdin; or as `sh -c` when stdin carries data).
+        stdout is text, or bytes with ``raw``."""
         full = "set -u\numask 022\n" + script
         if data is None:
             argv, stdin = self.ssh_argv() + [self.ssh_host, "sh -s"], full.encode()
@@ -111,14 +120,15 @@ class SSHTarget(Target):
             raise PublishError(
                 EXIT_UNREACHABLE, f"{what}: timed out after {self.opts.command_timeout}s", self
             ) from None
+        out = p.stdout.decode(errors="replace")
         p = subprocess.CompletedProcess(
-            p.args, p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+            p.args, p.returncode, p.stdout if raw else out, p.stderr.decode(errors="replace")
         )
         if p.returncode in ok:
             return p
         if special and p.returncode in special:
             code, msg = special[p.returncode]
-            raise PublishError(code, f"{what}: {msg} [{last_lines(p.stderr + p.stdout)}]", self)
+            raise PublishError(code, f"{what}: {msg} [{last_lines(p.stderr + ('' if raw else out))}]", self)
         code, msg = classify_failure(p.returncode, p.stderr, what, "ssh")
         raise PublishError(code, msg, self)
 
@@ -130,7 +140,8 @@ class SSHTarget(Target):
         script = f"""
 mkdir -p {self._p(RELEASES)} || exit 1
 if mkdir {lock} 2>/dev/null; then
-  printf '%s\\n' {_q(json.dumps(info))} > {lock}/{LOCK_INFO} || {{ rm -rf {lock}; exit 1; }}
+  # cat, not printf > file: dash's builtin says only "I/O error" when the disk is full
+  printf '%s\\n' {_q(json.dumps(info))} | cat > {lock}/{LOCK_INFO} || {{ rm -rf {lock}; exit 1; }}
   echo ACQUIRED
   echo KB-STATE
   {self._state_snippet(with_lock=False)}
@@ -171,7 +182,10 @@ fi
   printf 'LIVE %s\\n' "$(readlink {CURRENT} 2>/dev/null)"
   if [ -e {CURRENT} ] && [ ! -L {CURRENT} ]; then echo CURRENT_NOT_LINK; fi
   if [ -d {RELEASES} ]; then
-    for d in {RELEASES}/* {RELEASES}/{PARTIAL_PREFIX}*; do [ -d "$d" ] && printf 'DIR %s\\n' "${{d#{RELEASES}/}}"; done
+    for d in {RELEASES}/* {RELEASES}/{PARTIAL_PREFIX}*; do
+      if [ -L "$d" ]; then printf 'LINK %s\\n' "${{d#{RELEASES}/}}"
+      elif [ -d "$d" ]; then printf 'DIR %s\\n' "${{d#{RELEASES}/}}"; fi
+    done
   fi{lock}
   exit 0
 )
@@ -220,19 +234,25 @@ done
             code, msg = classify_failure(p.returncode, p.stderr.decode(errors="replace"), "writing manifest")
             raise PublishError(code, msg, self)
 
-    def _verify_snippet(self, dirname: str, expected: int | None) -> str:
-        count_check = ""
-        if expected is not None:
-            count_check = f"""
-n=$(find . -type f ! -path ./{MANIFEST} | wc -l)
-if [ "$n" -ne {int(expected)} ]; then echo "expected {int(expected)} files, found $n" >&2; exit {RC_VERIFY}; fi
-"""
+    def _verify_snippet(self, dirname: str) -> str:
+        """Print, NUL-separated, every entry that is neither a regular file nor a directory, the
+        sha256 of every regular file (``sha256sum -z``: names unescaped, ``./``-prefixed, so ``-``
+        or a leading dash is never stdin or an option) and then the manifest; compared in Python."""
+        d = _q(dirname)
         return f"""
 command -v sha256sum >/dev/null 2>&1 || {{ echo "sha256sum (coreutils) not found on host" >&2; exit {RC_NO_TOOL}; }}
-cd {self._p(RELEASES, dirname)} || exit {RC_NO_RELEASE}
-[ -f {MANIFEST} ] || {{ echo "no {MANIFEST} in {dirname}" >&2; exit {RC_VERIFY}; }}
-sha256sum -c --quiet --strict {MANIFEST} >&2 || exit {RC_VERIFY}
-{count_check}
+sha256sum -z /dev/null >/dev/null 2>&1 || {{ echo "sha256sum has no -z (GNU coreutils needed)" >&2; exit {RC_NO_TOOL}; }}
+cd {self._p(RELEASES)} || exit 1
+if [ -L {d} ]; then echo "releases/{dirname} is a symlink, not a release" >&2; exit {RC_VERIFY}; fi
+[ -d {d} ] || {{ echo "releases/{dirname} not found" >&2; exit {RC_NO_RELEASE}; }}
+cd {d} || exit 1
+if [ -L {MANIFEST} ] || [ ! -f {MANIFEST} ]; then echo "no {MANIFEST} in {dirname}" >&2; exit {RC_VERIFY}; fi
+printf 'KB-ODD\\0'
+find . -mindepth 1 ! -type f ! -type d -print0 || exit 1
+printf 'KB-SUMS\\0'
+find . -type f ! -path ./{MANIFEST} -print0 | xargs -0 -r sha256sum -z -- || exit 1
+printf 'KB-MANIFEST\\0'
+cat ./{MANIFEST} || exit 1
 """
 
     def _verify_special(self, dirname: str) -> dict:
@@ -240,31 +260,21 @@ sha256sum -c --quiet --strict {MANIFEST} >&2 || exit {RC_VERIFY}
             RC_VERIFY: (EXIT_VERIFY, f"sha256 verification MISMATCH in releases/{dirname}"),
             RC_NO_TOOL: (EXIT_REMOTE, "sha256sum missing on host"),
             RC_NO_RELEASE: (EXIT_NO_RELEASE, f"releases/{dirname} not found"),
-            RC_EXISTS: (EXIT_REMOTE, "release name already exists"),
         }
 
-    def verify(self, dirname: str, expected: int | None) -> None:
-        self.run(
-            self._verify_snippet(dirname, expected) + "echo VERIFIED\n",
-            f"verifying {dirname}",
-            special=self._verify_special(dirname),
-        )
+    def verify(self, dirname: str, expected: bytes | None) -> int:
+        what = f"verifying {dirname}"
+        p = self.run(self._verify_snippet(dirname), what, special=self._verify_special(dirname), raw=True)
+        return check_release(what, dirname, *_parse_verify_output(p.stdout, what, self), expected, self)
 
-    def install_release(self, partial: str, name: str, manifest: bytes, expected: int) -> None:
+    def install_release(self, partial: str, name: str, manifest: bytes) -> int:
         self.progress(f"writing {MANIFEST}, verifying sha256 on target")
-        script = (
-            f"cat > {self._p(RELEASES, partial, MANIFEST)} || exit 1\n"
-            + self._verify_snippet(partial, expected)
-            + self._finalize_snippet(partial, name)
-        )
-        self.run(script, f"verifying {partial}", special=self._verify_special(partial), data=manifest)
-
-    def _finalize_snippet(self, partial: str, name: str) -> str:
-        return f"""
-cd {self._p(RELEASES)} || exit 1
-if [ -e {_q(name)} ]; then echo "releases/{name} already exists" >&2; exit {RC_EXISTS}; fi
-mv -T {_q(partial)} {_q(name)}
-"""
+        what = f"verifying {partial}"
+        script = f"cat > {self._p(RELEASES, partial, MANIFEST)} || exit 1\n" + self._verify_snippet(partial)
+        p = self.run(script, what, special=self._verify_special(partial), data=manifest, raw=True)
+        n = check_release(what, partial, *_parse_verify_output(p.stdout, what, self), manifest, self)
+        self.finalize(partial, name)
+        return n
 
     def finalize(self, partial: str, name: str) -> None:
         script = f"""
@@ -282,6 +292,7 @@ mv -T {_q(partial)} {_q(name)}
         tmp = f"{CURRENT}.tmp-{os.getpid()}"
         script = f"""
 cd {self._p()} || exit 1
+if [ -L {RELEASES}/{_q(name)} ]; then echo "releases/{name} is a symlink, not a release" >&2; exit {RC_VERIFY}; fi
 [ -d {RELEASES}/{_q(name)} ] || {{ echo "releases/{name} not found" >&2; exit {RC_NO_RELEASE}; }}
 if [ -e {CURRENT} ] && [ ! -L {CURRENT} ]; then echo "{CURRENT} exists and is not a symlink" >&2; exit {RC_NOT_SYMLINK}; fi
 ln -sfn {RELEASES}/{_q(name)} {tmp} || exit 1
@@ -292,6 +303,7 @@ mv -T {tmp} {CURRENT} || {{ rm -f {tmp}; exit 1; }}
             f"switching {CURRENT} to {name}",
             special={
                 RC_NO_RELEASE: (EXIT_NO_RELEASE, f"releases/{name} not found"),
+                RC_VERIFY: (EXIT_VERIFY, f"releases/{name} is a symlink, not a release"),
                 RC_NOT_SYMLINK: (
                     EXIT_REMOTE,
                     f"{self.root}/{CURRENT} is a real directory/file, not a symlink; move it away once by hand",
@@ -302,7 +314,7 @@ mv -T {tmp} {CURRENT} || {{ rm -f {tmp}; exit 1; }}
     def release_markers(self) -> dict[str, dict]:
         script = f"""
 cd {self._p(RELEASES)} 2>/dev/null || exit 0
-for d in *; do [ -f "$d/{MARKER}" ] || continue; printf 'INFO %s ' "$d"; tr -d '\\n' < "$d/{MARKER}"; echo; done
+for d in *; do [ -L "$d" ] && continue; [ -f "$d/{MARKER}" ] || continue; printf 'INFO %s ' "$d"; tr -d '\\n' < "$d/{MARKER}"; echo; done
 exit 0
 """
         p = self.run(script, "reading release markers")
@@ -316,6 +328,26 @@ exit 0
                     except ValueError:
                         pass
         return out
+
+
+_SUM_RE = re.compile(rb"^([0-9a-f]{64}) [ *]\./(.+)$", re.S)
+
+
+def _parse_verify_output(out: bytes, what: str, target: Target) -> tuple[bytes, dict[bytes, str], list]:
+    """(manifest, relative path -> sha256, [(path, kind)]) from the output of _verify_snippet."""
+    head, sep, manifest = out.partition(b"\0KB-MANIFEST\0")
+    records = head.split(b"\0")
+    if not sep or records[0] != b"KB-ODD" or b"KB-SUMS" not in records:
+        raise PublishError(EXIT_REMOTE, f"{what}: unexpected output from the host {out[:200]!r}", target)
+    i = records.index(b"KB-SUMS")
+    odd = [(r[2:] if r.startswith(b"./") else r, "symlink or special file") for r in records[1:i]]
+    found = {}
+    for r in records[i + 1 :]:
+        m = _SUM_RE.match(r)
+        if not m:
+            raise PublishError(EXIT_REMOTE, f"{what}: unexpected sha256sum output {r[:200]!r}", target)
+        found[m.group(2)] = m.group(1).decode()
+    return manifest, found, odd
 
 
 def _parse_lock_output(stdout: str) -> tuple[bool, dict | None, float]:
@@ -349,6 +381,8 @@ def _parse_state_output(stdout: str) -> State:
             st.current_not_link = True
         elif line.startswith("DIR "):
             st.dirs.append(line[4:])
+        elif line.startswith("LINK "):
+            st.links.append(line[5:])
     held = _parse_lock_output(stdout)
     if any(line.startswith("HELD ") for line in stdout.splitlines()):
         st.lock = (held[1], held[2])

@@ -13,7 +13,8 @@ class State:
         self.live: str | None = None
         self.live_raw = ""
         self.current_not_link = False
-        self.dirs: list[str] = []
+        self.dirs: list[str] = []  # real directories in releases/
+        self.links: list[str] = []  # symlinks in releases/ (never a release; .partial-* ones are removed)
         self.lock: tuple[dict | None, float] | None = None
 
     @property
@@ -22,11 +23,12 @@ class State:
 
     @property
     def partials(self) -> list[str]:
-        return sorted(d for d in self.dirs if d.startswith(PARTIAL_PREFIX))
+        return sorted(d for d in self.dirs + self.links if d.startswith(PARTIAL_PREFIX))
 
     @property
     def others(self) -> list[str]:
-        return sorted(d for d in self.dirs if not RELEASE_RE.match(d) and not d.startswith(PARTIAL_PREFIX))
+        rest = [d for d in self.dirs if not RELEASE_RE.match(d) and not d.startswith(PARTIAL_PREFIX)]
+        return sorted(rest + [f"{n} (symlink)" for n in self.links if not n.startswith(PARTIAL_PREFIX)])
 
 
 def live_from_link(raw: str) -> str | None:
@@ -54,7 +56,12 @@ class Target:
     def remove_dirs(self, names: list[str], live_guard: bool = True) -> None: ...
     def upload(self, site_dir: str, partial: str, link_dest: str | None, bwlimit: int | None) -> str: ...
     def put_manifest(self, partial: str, data: bytes) -> None: ...
-    def verify(self, dirname: str, expected: int | None) -> None: ...
+    def verify(self, dirname: str, expected: bytes | None) -> int:
+        """Check releases/<dirname> against its manifest in both directions (see manifest.py):
+        exactly the listed files with their sha256, nothing else but directories. ``expected``:
+        the manifest that must be there (publish); None: the one found there (rollback).
+        Returns the number of files."""
+
     def finalize(self, partial: str, name: str) -> None: ...
     def switch(self, name: str) -> None: ...
     def release_markers(self) -> dict[str, dict]: ...
@@ -67,12 +74,13 @@ class Target:
         st, self._lock_state = self._lock_state, None
         return st or self.state()
 
-    def install_release(self, partial: str, name: str, manifest: bytes, expected: int) -> None:
+    def install_release(self, partial: str, name: str, manifest: bytes) -> int:
         """Write the manifest into the upload, verify it on the target, rename it to the release name."""
         self.put_manifest(partial, manifest)
         self.progress(f"manifest {MANIFEST} written; verifying sha256 on target")
-        self.verify(partial, expected)
+        n = self.verify(partial, manifest)
         self.finalize(partial, name)
+        return n
 
     def acquire(self, info: dict, break_stale: bool, stale_after: int) -> None:
         ok, owner, age = self.try_lock(info)
