@@ -107,6 +107,15 @@ def test_imported_pages_are_built_with_script_as_text(imported, prefix):
         assert "<script>alert" not in p.read_text(encoding="utf-8"), p
 
 
+def test_the_import_record_is_not_on_the_site(imported):
+    docs, site = imported
+    assert "import_digest: " in (docs / "cases" / "sl-test-community-a.md").read_text(encoding="utf-8")
+    assert "import_digest: " in (docs / "cases" / "sl-test-community-a.en.md").read_text(encoding="utf-8")
+    for p in site.rglob("*"):
+        if p.is_file() and p.suffix in (".html", ".json", ".xml", ".txt", ".csv"):
+            assert "import_digest" not in p.read_text(encoding="utf-8", errors="replace"), p
+
+
 # ---------------------------------------------------------------------------
 # Refusals: all or nothing, FILE:ROW:COL: CODE message
 
@@ -159,7 +168,12 @@ def test_existing_page_needs_update(docs):
         "already exists; give --update to overwrite it"
     ) in proc.stdout
     assert snapshot(docs) == before
+    # --update does not replace what an editor changed since the import without saying so
     proc = run(FIX / "cases-good.csv", "--docs", docs, "--update")
+    assert proc.returncode == 1
+    assert "KB128 cases/sl-test-community-a.md was changed since it was imported" in proc.stdout
+    assert snapshot(docs) == before
+    proc = run(FIX / "cases-good.csv", "--docs", docs, "--update", "--force-overwrite")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "编辑者的修改" not in page.read_text(encoding="utf-8")
 
@@ -220,6 +234,10 @@ def test_help_documents_columns_and_codes():
         "KB124",
         "KB125",
         "--update",
+        "--force-overwrite",
+        "KB128",
+        "import_digest",
+        "10000 rows",
     ):
         assert word in out
 

@@ -10,7 +10,7 @@ from ..model import rules
 from ..model import schema as kbc
 from ..model.findings import exit_code, render
 from ..model.paths import DOCS
-from ..model.tree import MAX_ID_LENGTH, RESERVED_IDS
+from ..model.tree import MAX_ID_LENGTH
 from .plan import plan, write_all
 from .rows import COLUMNS, REQUIRED
 from .sheet import CAPS, UsageError
@@ -24,8 +24,9 @@ guarantees:
   A reviewed English page (without 'untranslated: true') is kept as it is when the Chinese page is
   updated (the output says so), unless --force-overwrite.
   An English page without its Chinese page counts as an existing page (give --update).
-  IDs and aliases: at most {MAX_ID_LENGTH} characters, lower-case ASCII words joined by '-', and not
-  {", ".join(sorted(RESERVED_IDS))} (reserved).
+  IDs and aliases: at most {MAX_ID_LENGTH} characters, lower-case ASCII words joined by '-', not
+  reserved (index, and the Windows device names con, prn, aux, nul, com1-com9, lpt1-lpt9).
+  An alias may not be its row's id, another row's id or alias, or an ID or alias in docs/ (KB125).
   related modules: pages inside docs/ only. An .xlsx formula without a computed value, or an error
   value (#REF!), is refused (KB126, the cell named): save the sheet in Excel or LibreOffice first.
 {CAPS}"""

@@ -23,10 +23,10 @@ MAX_CELL = 128 * 1024  # characters in one CSV cell
 MAX_PART = 32 * 1024 * 1024  # bytes of one uncompressed part of an .xlsx, or of a .csv file
 
 CAPS = (
-    f"limits: at most {MAX_ROWS} rows (the header included) and {MAX_COLS} columns with values; "
-    f"a .csv cell of at most {MAX_CELL} characters; a .csv file and each part of an .xlsx of at most "
-    f"{MAX_PART // 2**20} MiB. A file beyond them, or one that cannot be read (not a workbook, a "
-    "truncated or damaged part, a DTD in its XML) is refused with exit status 2."
+    f"limits: at most {MAX_ROWS} rows (the header included) and {MAX_COLS} columns with values;\n"
+    f"  a .csv cell of at most {MAX_CELL} characters; a .csv file and each part of an .xlsx of at most "
+    f"{MAX_PART // 2**20} MiB.\n  A file beyond them, or one that cannot be read (not a workbook, a truncated "
+    "or missing part,\n  a DTD in its XML), is refused with exit status 2: FILE: cannot read the sheet: REASON"
 )
 
 
