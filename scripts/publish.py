@@ -11,8 +11,9 @@ Layout on every target (TARGET is the *publish root*):
 Sub-commands:
 
     publish SITE_DIR TARGET [TARGET ...]   upload + verify on all targets, then switch all
+    publish --resume TARGET [TARGET ...]   bring targets on different releases together
     rollback TARGET [RELEASE]              switch back (default: release before the live one)
-    status TARGET [TARGET ...]             list releases, the live one and the lock state
+    status TARGET [TARGET ...]             releases, the live one, the lock; exit 13 if targets disagree
 
 TARGET is either a local directory (``/srv/kb``) or ``[user@]host:/abs/path``
 over SSH; a non-default SSH port goes into the target: ``user@host:2222:/abs/path``.

@@ -75,6 +75,7 @@ def test_symlink_planted_after_the_site_check_is_not_shipped(infra, monkeypatch)
         # the site passed its check; while publish holds the lock, someone plants links
         os.symlink("/etc/passwd", s / "leak.txt")
         os.symlink("/etc", s / "assets" / "etc")
+        (s / "en" / "index.html").write_text("rewritten after the check")
 
     monkeypatch.setattr(Target, "acquire", acquire_then_plant)
     rc, out, err = run_inprocess("publish", str(s), target, *ssh_args(infra))
@@ -84,6 +85,7 @@ def test_symlink_planted_after_the_site_check_is_not_shipped(infra, monkeypatch)
     not_passwd(nginx, "/leak.txt")
     not_passwd(nginx, "/assets/etc/passwd")
     assert b"planted" in nginx.get("/")[2] and "planted" in nginx.text("/guide/")
+    assert "rewritten" not in nginx.text("/en/") and "planted" in nginx.text("/en/")  # the snapshot's bytes
 
 
 def test_symlinks_and_special_files_in_the_site_are_refused(infra, tmp_path):
@@ -299,23 +301,26 @@ def test_leftover_partial_symlink_is_removed_not_followed(infra, tmp_path, kind)
     assert f"pl-{3}" in (root / "current" / "index.html").read_text()
 
 
-def test_disk_full_while_taking_the_lock(infra, tmp_path):
-    mnt = tmp_path / "full"
-    mnt.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here (no CAP_SYS_ADMIN)")
-    try:
-        for root in ("local", "ssh"):
-            (mnt / root / "releases").mkdir(parents=True)
-        # fill it: the lock directory can still be made (tmpfs), its owner record cannot be written
-        subprocess.run(["dd", "if=/dev/zero", f"of={mnt}/fill", "bs=4k", "count=64"], capture_output=True)
-        s = site(infra, "lock-full")
-        for target in (str(mnt / "local"), infra["sshd"].target(mnt / "ssh")):
+@pytest.mark.parametrize("full", ["blocks", "inodes"])
+def test_disk_full_while_taking_the_lock(infra, tmp_path, full):
+    s = site(infra, f"lock-full-{full}")
+    for kind in ("local", "ssh"):
+        mnt = tmp_path / f"full-{kind}"
+        mnt.mkdir()
+        # blocks: the lock directory can still be made (tmpfs), its owner record cannot be written;
+        # inodes: not even the lock directory can be made
+        opts = "size=64k" if full == "blocks" else "size=1m,nr_inodes=3"
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(mnt)], capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here (no CAP_SYS_ADMIN)")
+        try:
+            (mnt / "releases").mkdir()
+            if full == "blocks":
+                subprocess.run(["dd", "if=/dev/zero", f"of={mnt}/fill", "bs=4k", "count=64"], capture_output=True)
+            target = str(mnt) if kind == "local" else infra["sshd"].target(mnt)
             p = H.run_publish("publish", str(s), target, *ssh_args(infra))
-            assert p.returncode == DISK_FULL, (target, p.stdout, p.stderr)
+            assert p.returncode == DISK_FULL, (kind, p.stdout, p.stderr)
             assert "disk full" in p.stderr and "lock" in p.stderr, p.stderr
-        for root in ("local", "ssh"):
-            assert not (mnt / root / ".kb-publish.lock").exists(), "a half-made lock must not be left behind"
-            assert not (mnt / root / "current").exists()
-    finally:
-        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+            assert not (mnt / ".kb-publish.lock").exists(), "a half-made lock must not be left behind"
+            assert not (mnt / "current").exists()
+        finally:
+            subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

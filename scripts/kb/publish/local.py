@@ -193,6 +193,8 @@ class LocalTarget(Target):
         if not os.path.isdir(rel):
             return out
         for d in os.listdir(rel):
+            if os.path.islink(os.path.join(rel, d)):
+                continue
             try:
                 with open(os.path.join(rel, d, MARKER), encoding="utf-8") as fh:
                     out[d] = json.load(fh)
