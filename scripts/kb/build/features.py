@@ -22,8 +22,9 @@ def registry() -> Registry:
             validators.front_matter_readable,
             validators.front_matter_schema,
             validators.translation_exists,
+            validators.collection_ids_valid,
         ],
-        site_validators=[validators.related_ids_exist],
+        site_validators=[validators.related_ids_exist, validators.collections_have_their_index],
         html_transforms=[i18n_html.permalink_title, tooltips.term_tooltips],
         late_generators={"handout": handout.handout, "collection-index": collection_index.collection_index},
         late_transforms=[

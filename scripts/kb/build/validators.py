@@ -9,7 +9,7 @@ from ..model.config import missing_counterpart, single_language_pages
 from ..model.findings import Finding
 from ..model.mdparse import parse_front_matter
 from ..model.schema import validate_meta
-from ..model.tree import related_problems
+from ..model.tree import COLLECTIONS, collection_of, id_problem, index_problem, related_problems, stem_of
 from .registry import BuildState, PageRecord
 
 
@@ -43,4 +43,24 @@ def related_ids_exist(state: BuildState, lang: str) -> list[Finding]:
             continue
         for message in related_problems(related, bases):
             out.append(Finding(rec.src_uri, 1, 1, "XRF010", message))
+    return out
+
+
+def collection_ids_valid(rec: PageRecord) -> list[Finding]:
+    coll = collection_of(rec.base)
+    problem = id_problem(stem_of(rec.base)) if coll else None
+    if not problem:
+        return []
+    return [Finding(rec.src_uri, 1, 1, "XRF013", f"the file name is not a valid {COLLECTIONS[coll]} ID: {problem}")]
+
+
+def collections_have_their_index(state: BuildState, lang: str) -> list[Finding]:
+    """Each collection with pages has an index page that lists them (the checkers' XRF014)."""
+    pages = state.pages.get(lang, {})
+    out = []
+    for coll in sorted({c for c in map(collection_of, pages) if c}):
+        index = pages.get(f"{coll}/index.md")
+        problem = index_problem(coll, index.markdown if index is not None else None)
+        if problem:
+            out.append(Finding(index.src_uri if index else f"{coll}/index.md", 1, 1, "XRF014", problem))
     return out

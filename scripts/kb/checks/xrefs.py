@@ -180,6 +180,39 @@ class Checker(PairChecks):
                 stem = tree.stem_of(rel)
                 if ident != stem:
                     self.add(doc, rel, line, 1, "XRF012", f"id '{ident}' differs from the file name '{stem}'")
+        self.check_collections()
+
+    def check_collections(self) -> None:
+        """IDs and aliases that may be IDs, an index page with its list in each
+        collection, aliases that clash (KB105; the build refuses them too)."""
+        site = self.site
+        by_lang: dict[str, dict[str, dict]] = {}
+        for rel, doc in sorted(site.docs.items()):
+            coll = tree.collection_of(rel)
+            if coll is None:
+                continue
+            by_lang.setdefault(doc.lang, {})[rel] = doc.meta
+            what = COLLECTIONS[coll]
+            problem = tree.id_problem(tree.stem_of(rel))
+            if problem:
+                self.add(doc, rel, 1, 1, "XRF013", f"the file name is not a valid {what} ID: {problem}")
+            aliases = doc.meta.get("aliases")
+            for alias in aliases if isinstance(aliases, list) else []:
+                problem = tree.id_problem(alias)
+                if problem:
+                    self.add(
+                        doc, rel, doc.meta_line("aliases"), 1, "XRF013", f"alias '{alias}' cannot be an ID: {problem}"
+                    )
+        for lang, metas in sorted(by_lang.items()):
+            for coll in sorted({tree.collection_of(rel) for rel in metas}):
+                index = lang_path(f"{coll}/index.md", lang)
+                doc = site.docs.get(index) or site.docs.get(f"{coll}/index.md")
+                problem = tree.index_problem(coll, doc.text if doc is not None else None)
+                if problem:
+                    self.add(doc, index, 1, 1, "XRF014", problem)
+            for f in schema.alias_findings(metas):
+                doc = site.docs[f.path]
+                self.add(doc, f.path, doc.meta_line("aliases"), 1, f.code, f.message)
 
     def check_nav(self) -> None:
         cfg = self.config

@@ -55,6 +55,8 @@ RULES: dict[str, Rule] = {
         Rule("XRF010", "xrefs", "front matter 'related:' names a case, policy, playbook or module that does not exist"),
         Rule("XRF011", "xrefs", "two pages claim the same front matter 'id'"),
         Rule("XRF012", "xrefs", "collection page 'id' differs from its file name"),
+        Rule("XRF013", "xrefs", "a collection page's file name (its ID) or alias is reserved, too long or malformed"),
+        Rule("XRF014", "xrefs", "a collection's index page is missing or lacks its generated list"),
         Rule("XRF020", "xrefs", "page has no counterpart in the other language (and is not in single-language.yml)"),
         Rule("XRF021", "xrefs", "link into the other language's pages (link the base file name x.md)"),
         Rule("XRF022", "xrefs", "bad single-language.yml entry (no reason, unknown page, or page has both languages)"),

@@ -139,3 +139,20 @@ def id_problem(ident: object) -> str | None:
         why = "the collection's index page" if s == "index" else "a device name Windows reserves"
         return f"'{s}' is reserved ({why})"
     return None
+
+
+INDEX_PLACEHOLDER = "collection-index"
+
+
+def index_problem(coll: str, index_text: str | None) -> str | None:
+    """What is wrong with a collection's index page (its text; None when there
+    is none, which XRF050 reports as unreachable pages): it must hold the
+    placeholder the build fills with the list of the collection's pages."""
+    if index_text is None:
+        return None
+    if INDEX_PLACEHOLDER not in PLACEHOLDER.findall(index_text):
+        return (
+            f"{coll}/index.md lacks '<!-- kb:{INDEX_PLACEHOLDER} -->' on a line of its own: "
+            "the site would have no list of its pages"
+        )
+    return None
