@@ -155,3 +155,37 @@ def test_search_partial_override_differs_from_materials_in_one_attribute() -> No
         "Material's partials/search.html changed: update overrides/partials/search.html from it "
         "(keeping only the aria-label)"
     )
+
+
+def _material_scripts(partial: str) -> list[str]:
+    import material as material_theme
+
+    path = Path(material_theme.__file__).parent / "templates" / "partials" / "javascripts" / partial
+    return re.findall(r"<script>(.*?)</script>", path.read_text("utf-8"), re.S)
+
+
+def _code(js: str) -> str:
+    return "\n".join(line for line in js.splitlines() if not line.startswith("//")).strip()
+
+
+@pytest.mark.parametrize(
+    "partial, files",
+    [
+        ("base.html", ["kb-md-base.js"]),
+        ("palette.html", ["kb-md-palette.js"]),
+        ("content.html", ["kb-md-content-tabs.js", "kb-md-content.js"]),
+    ],
+)
+def test_materials_inline_scripts_are_served_as_these_files(partial: str, files: list[str]) -> None:
+    """The site's CSP has no 'unsafe-inline': Material's inline bootstraps run from
+    docs/assets/javascripts/, copied from its partials (the scope from the file's URL)."""
+    theirs = _material_scripts(partial)
+    ours = [_code((ROOT / "docs" / "assets" / "javascripts" / f).read_text("utf-8")) for f in files]
+    scope = 'new URL("{{ config.extra.scope | d(base_url) }}",location)'
+    expected = [s.replace(scope, 'new URL("../../",document.currentScript.src)') for s in theirs]
+    assert ours == expected, (
+        f"Material's partials/javascripts/{partial} changed: update {', '.join(files)} from it "
+        "(and overrides/partials/javascripts/)"
+    )
+    override = (ROOT / "overrides" / "partials" / "javascripts" / partial).read_text("utf-8")
+    assert "<script>" not in override and all(f in override for f in files)

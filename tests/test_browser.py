@@ -14,7 +14,6 @@ its directory.
 from __future__ import annotations
 
 import html as htmllib
-import os
 import re
 import urllib.error
 import urllib.request
@@ -26,13 +25,10 @@ from browser_support import (
     DESKTOP,
     PAGE_TYPES,
     PHONE,
-    SiteServer,
     lang_path,
-    launch_chromium,
     new_context,
     search,
 )
-from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -44,31 +40,6 @@ CONTENT_TYPES = [t for t, _ in PAGE_TYPES if t not in ("home", "404")]  # module
 
 
 # --- fixtures: one site, one server, one browser ----------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser_site(request) -> Path:
-    override = os.environ.get("KB_BROWSER_SITE")
-    if override:
-        return Path(override)
-    return request.getfixturevalue("built_site")
-
-
-@pytest.fixture(scope="session")
-def site_server(browser_site: Path):
-    with SiteServer(browser_site) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    pw = sync_playwright().start()
-    browser = launch_chromium(pw)
-    try:
-        yield browser
-    finally:
-        browser.close()
-        pw.stop()
 
 
 @pytest.fixture(scope="module")

@@ -196,7 +196,7 @@ def test_two_publishes_served_by_nginx_with_headers(infra):
         _, h, _ = nginx.get(path)
         csp = h.get("content-security-policy", "")
         assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp, (path, h)
-        assert "script-src 'self' 'unsafe-inline'" in csp and "connect-src 'self'" in csp
+        assert "script-src 'self';" in csp and "connect-src 'self'" in csp
         assert h.get("x-content-type-options") == "nosniff", (path, h)
         assert h.get("referrer-policy") == "same-origin", (path, h)
     # gzip for html/css/js/json when asked, identity otherwise
