@@ -3,8 +3,9 @@
 The tree of ``BASELINE`` (docs, config, code) is built with its own code, and
 the same tree with today's code (``scripts/`` and ``overrides/`` of this
 checkout); every file of the two sites must be identical. ``BASELINE`` is the
-last commit whose build output is the reference: a change that alters the
-output on purpose (new content, a new feature) moves it to that commit.
+last commit whose build output is the reference: after a change that alters
+the output on purpose (new content, a new feature), the next commit moves
+``BASELINE`` to that change's commit.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import pytest
 from kb import sites
 
 ROOT = Path(__file__).resolve().parents[1]
-# the last commit before the restructuring of issue 13 (scripts/kb as model, checks, build)
-BASELINE = "2a5adf9bb1f1194d31cbef3c77dc82ecdc6afb6d"
+# the last commit that changed the build's output on purpose (Material's inline scripts served as files)
+BASELINE = "a304bee43600653bab7c4fc636d507c5f213cd32"
 
 
 def _archive(commit: str, dest: Path) -> None:
