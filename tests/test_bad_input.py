@@ -137,3 +137,20 @@ def test_a_broken_term_base_is_a_clear_error_for_each_checker(project: Path, tmp
     no_traceback(proc)
     assert proc.returncode == 2 and "terms.yml" in proc.stderr
     shutil.rmtree(tmp_path / "docs", ignore_errors=True)
+
+
+def test_a_front_matter_key_given_twice_is_reported(project: Path) -> None:
+    page = project / "docs" / "index.md"
+    page.write_text(PAGE.replace("description:", "title: 另一个标题\ndescription:", 1), encoding="utf-8")
+    proc = run("check.py", "--docs", "docs", cwd=project)
+    no_traceback(proc)
+    assert proc.returncode == 1
+    assert "docs/index.md:3:1: KB001" in proc.stdout and "'title' twice" in proc.stdout, proc.stdout
+
+
+def test_kb_build_refuses_a_symlink_loop_with_a_message(project: Path) -> None:
+    (project / "docs" / "loop").symlink_to(project / "docs")
+    (project / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    proc = run("build.py", "-f", str(project / "mkdocs.yml"), "--site-dir", str(project / "site"), cwd=project)
+    no_traceback(proc)
+    assert proc.returncode == 2 and "loop" in proc.stderr, proc.stderr

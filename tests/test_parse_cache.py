@@ -30,3 +30,22 @@ def test_a_damaged_cache_is_a_cold_start(tmp_path: Path) -> None:
     Site.load(docs)
     _cache_path(docs).write_bytes(b"not a pickle")
     assert Site.load(docs).docs == Site.load(docs, cache=False).docs
+
+
+def test_the_build_uses_the_checkers_parse_of_a_page(tmp_path: Path) -> None:
+    """Checks and "referenced by" share one parse per page: the build's state
+    hands out the parse cache's Doc when the body is the one MkDocs read."""
+    from kb.build.registry import BuildState, PageRecord
+    from kb.model.mdparse import parse_front_matter
+
+    docs = tmp_path / "docs"
+    shutil.copytree(ROOT / "docs" / "cases", docs / "cases")
+    site = Site.load(docs)
+    rel = "cases/lz-longpanyuan-136.md"
+    doc = site.docs[rel]
+    body = "\n".join(doc.lines[parse_front_matter(rel, doc.text)[3] - 1 :])
+    state = BuildState(docs=site.docs)
+    rec = PageRecord(rel, rel, "zh", "cases/lz-longpanyuan-136/", "t", {}, body.lstrip("\n"))
+    assert state.parsed(rec) is doc
+    changed = PageRecord(rel, rel, "zh", "cases/lz-longpanyuan-136/", "t", {}, "edited in memory")
+    assert state.parsed(changed) is not doc and state.parsed(changed).text == "edited in memory"

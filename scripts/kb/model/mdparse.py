@@ -206,7 +206,11 @@ def parse_front_matter(rel_path: str, text: str) -> tuple[dict, dict[str, int], 
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
-            lines[str(key_node.value)] = key_node.start_mark.line + 2
+            key, line = str(key_node.value), key_node.start_mark.line + 2
+            if key in lines:  # YAML keeps the last silently: an editor's value would vanish
+                message = f"front matter key '{key}' twice (lines {lines[key]} and {line}): MkDocs keeps only the last"
+                return meta, lines, Finding(rel_path, line, 1, "KB001", message), body_line
+            lines[key] = line
     return meta, lines, None, body_line
 
 
