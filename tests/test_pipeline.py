@@ -225,7 +225,7 @@ make:
   script:
     - echo "$DERIVED $FROM_TPL" > out/msg
     - test -n "$CI_COMMIT_BRANCH" && test ! -e trace
-    - PYTHONPATH=$KB_REPO/tests "$KB_PY" -c "from publish_helpers import make_site; from pathlib import Path; make_site(Path('site'), 'v1', commit='$CI_COMMIT_SHA')"
+    - '"$KB_PY" -m kb.testhosts make-site site v1 --commit "$CI_COMMIT_SHA"'
   artifacts: {paths: [out/, site/]}
 use:
   stage: two

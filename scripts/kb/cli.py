@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str, list[str]]] = {
     "report": ("kb.reports", "main", []),
     "linkcheck": ("kb.linkcheck", "main", []),
     "bench": ("kb.bench.cli", "main", []),
-    "rehearse-ci": ("kb.pipeline", "main", []),
+    "rehearse-ci": ("kb.pipeline.cli", "main", []),
     "schemas": ("kb.model.schema", "main", []),
     "rules": ("kb.model.rules", "main", []),
 }
