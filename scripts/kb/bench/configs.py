@@ -11,19 +11,12 @@ from pathlib import Path
 import yaml
 
 from kb.model.paths import ROOT, SCRIPTS
-
-
-# mkdocs.yml carries ``!!python/...`` tags (the toc slugify); read them as None
-# instead of importing anything.
-class _Tolerant(yaml.SafeLoader):
-    pass
-
-
-_Tolerant.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+from kb.model.yamlio import TolerantLoader
 
 
 def _real_config() -> dict:
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Tolerant)
+    # mkdocs.yml carries ``!!python/...`` tags (the toc slugify): read as None, nothing imported
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=TolerantLoader)
 
 
 def ours_config(tmp: Path, docs: Path, nav_modules: list[str]) -> Path:
