@@ -1,0 +1,123 @@
+"""What a page may cite: the source article's paragraphs and the reference entries.
+
+* **Source paragraphs.** The source reading (``course/source-reading.md`` and its
+  English page) gives every paragraph of the article a stable anchor, ``#p1``,
+  ``#p2``, … (an attribute list ``{: #p12 }`` on the line after the paragraph, or
+  indented under a list item), the same in both languages.
+* **Reference entries.** ``scripts/data/reference.md`` is the project's copy of
+  ``../shared/reference/terms-en.md`` (a test keeps it equal): a table row is
+  cited by its Chinese term (``ref:网格化管理``), a bullet of its "Related facts"
+  by its number (``ref:fact-2``).
+* **Citations** an editor types: ``[[p12]]``, ``[[p12, p13]]``, ``[[ref:fact-1]]``
+  after a sentence, paragraph, list item or table cell; in collection front matter
+  a ``cite:`` mapping names the paragraphs behind each fact field
+  (``cite: {district: [p3], status: [p5]}``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .mdparse import decode_page
+from .paths import DATA
+from .tree import lang_path
+
+SOURCE_PAGE = "course/source-reading.md"
+REFERENCE_FILE = DATA / "reference.md"
+
+_TARGET = r"(?:p\d+|ref:[^\[\],]+?)"
+CITATION = re.compile(rf"\[\[\s*({_TARGET}(?:\s*,\s*{_TARGET})*)\s*\]\]")
+_ANCHOR_LINE = re.compile(r"^\s*\{:\s*#(p\d+)\s*\}\s*$")
+_MARKUP = re.compile(r"\*\*|__|`|<[^>]+>")
+
+
+def citations(text: str) -> list[tuple[int, int, list[str]]]:
+    """``(start, end, targets)`` of every citation in ``text``."""
+    return [(m.start(), m.end(), [t.strip() for t in m.group(1).split(",")]) for m in CITATION.finditer(text)]
+
+
+def strip_citations(text: str) -> str:
+    return CITATION.sub("", text)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    id: str
+    text: str  # plain text (bold and inline markup removed)
+    line: int
+
+
+def paragraphs(text: str) -> dict[str, Paragraph]:
+    """The anchored paragraphs of a source reading page: the lines of the
+    block (paragraph or list item) that an anchor line closes."""
+    lines = text.split("\n")
+    out: dict[str, Paragraph] = {}
+    for i, line in enumerate(lines):
+        m = _ANCHOR_LINE.match(line)
+        if not m:
+            continue
+        start = i
+        while start > 0 and lines[start - 1].strip() and not _ANCHOR_LINE.match(lines[start - 1]):
+            start -= 1
+            if lines[start].lstrip().startswith(("- ", "* ")):
+                break
+        block = " ".join(l.strip() for l in lines[start:i])
+        block = re.sub(r"^[-*]\s+", "", block)
+        out[m.group(1)] = Paragraph(m.group(1), _MARKUP.sub("", block).strip(), start + 1)
+    return out
+
+
+@dataclass
+class Sources:
+    """The citable texts: source paragraphs per language, reference entries."""
+
+    paragraphs: dict[str, dict[str, Paragraph]] = field(default_factory=dict)  # lang -> id -> paragraph
+    references: dict[str, str] = field(default_factory=dict)  # "ref:…" -> text
+
+    def text(self, target: str, lang: str) -> str | None:
+        """The cited text in ``lang`` (the Chinese source where there is no translation)."""
+        if target.startswith("ref:"):
+            return self.references.get(target)
+        para = self.paragraphs.get(lang, {}).get(target) or self.paragraphs.get("zh", {}).get(target)
+        return para.text if para else None
+
+    def source_text(self, target: str) -> str | None:
+        """What the claim is compared with: the Chinese source paragraph or the reference entry."""
+        return self.text(target, "zh")
+
+    def exists(self, target: str) -> bool:
+        return self.source_text(target) is not None
+
+
+def references(text: str) -> dict[str, str]:
+    """``{"ref:<Chinese term>": row, "ref:fact-N": bullet}`` of the reference file."""
+    out: dict[str, str] = {}
+    facts = 0
+    for line in text.split("\n"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if len(cells) >= 3 and cells[0] not in ("中文", "---") and not set(cells[0]) <= {"-", " "}:
+            for term in re.split(r"\s*/\s*", cells[0]):
+                out[f"ref:{term}"] = " | ".join(cells)
+        elif line.startswith("- "):
+            facts += 1
+            out[f"ref:fact-{facts}"] = line[2:].strip()
+    return out
+
+
+def load(docs_dir: Path, reference_file: Path = REFERENCE_FILE) -> Sources:
+    out = Sources()
+    for lang in ("zh", "en"):
+        page = Path(docs_dir) / lang_path(SOURCE_PAGE, lang)
+        if page.is_file():
+            out.paragraphs[lang] = paragraphs(decode_page(page.read_bytes()))
+    if Path(reference_file).is_file():
+        out.references = references(Path(reference_file).read_text(encoding="utf-8"))
+    return out
+
+
+@lru_cache(maxsize=8)
+def cached(docs_dir: Path) -> Sources:
+    return load(docs_dir)
