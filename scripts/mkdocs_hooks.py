@@ -24,7 +24,7 @@ from mkdocs.structure.pages import Page
 from kb.build import features, material, search
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
-from kb.model import terms
+from kb.model import sources, terms
 from kb.model.site import Site
 from kb.model.tree import base_path
 
@@ -61,7 +61,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     # a new build (also each rebuild of `mkdocs serve`): forget removed pages
     nav = docs_config.nav_pages(config.nav)
     docs = Site.load(Path(config.docs_dir)).docs  # the checkers' parse cache: each page parsed once
-    _build.state = BuildState(nav=nav, docs=docs)
+    _build.state = BuildState(nav=nav, docs=docs, sources=sources.load(Path(config.docs_dir)))
 
 
 def _record(page: Page, config: MkDocsConfig) -> PageRecord:
@@ -82,7 +82,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     _build.state.record(rec)
     for finding in _build.registry.validate(rec):
         log.warning(finding.text())  # strict: any warning fails the build
-    return _build.registry.expand_markdown(markdown, page.file.src_uri, lang, _build.terms)
+    markdown = _build.registry.expand_markdown(markdown, page.file.src_uri, lang, _build.terms)
+    return _build.registry.transform_markdown(markdown, rec, _build.state)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -66,3 +66,18 @@ document.addEventListener("copy", function (event) {
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", name);
   else name();
 })();
+
+/* >>> kb:citations (scripts/kb/build/citations.py) >>>
+   On a touch screen there is no hover: the first tap on a citation shows its
+   source sentence, a second tap follows the link; a tap elsewhere closes it. */
+document.addEventListener("click", function (event) {
+  var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  var link = event.target.closest ? event.target.closest(".kb-cite a") : null;
+  document.querySelectorAll(".kb-cite a.kb-cite--open").forEach(function (open) {
+    if (open !== link) open.classList.remove("kb-cite--open");
+  });
+  if (!link || !touch || link.classList.contains("kb-cite--open")) return;
+  link.classList.add("kb-cite--open");
+  event.preventDefault();
+});
+/* <<< kb:citations <<< */

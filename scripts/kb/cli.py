@@ -13,6 +13,7 @@
     kb rehearse-ci                         the GitLab pipeline, job by job, in a clean clone
     kb schemas [--check]                   vocabularies into the JSON schemas
     kb rules [--check]                     the rule table of the content guide from the registry
+    kb cite [--write] [PATH ...]           propose or insert the source citations of facts
 
 Each subcommand takes ``--help``. Exit status: that of the subcommand (the
 checkers: 0 clean, 1 findings, 2 bad usage); 2 for an unknown subcommand.
@@ -43,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str, list[str]]] = {
     "rehearse-ci": ("kb.pipeline.cli", "main", []),
     "schemas": ("kb.model.schema", "main", []),
     "rules": ("kb.model.rules", "main", []),
+    "cite": ("kb.citer", "main", []),
 }
 
 

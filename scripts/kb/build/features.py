@@ -10,7 +10,7 @@ other late transform has added its HTML.
 
 from __future__ import annotations
 
-from . import backlinks, collection_index, handout, i18n_html, redirects, search, stale, tooltips, validators
+from . import backlinks, citations, collection_index, handout, i18n_html, redirects, search, stale, tooltips, validators
 from .registry import Registry
 
 
@@ -18,6 +18,7 @@ def registry() -> Registry:
     """A new registry with every feature of the site (Markdown generators come
     from :mod:`kb.model.generated`)."""
     return Registry(
+        markdown_transforms=[citations.render_citations],
         validators=[
             validators.front_matter_readable,
             validators.front_matter_schema,

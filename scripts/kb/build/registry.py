@@ -18,6 +18,7 @@ from typing import Any
 from ..model import generated
 from ..model.findings import Finding
 from ..model.mdparse import Doc, parse
+from ..model.sources import Sources
 from ..model.terms import TermBase
 from ..model.tree import HTML_PLACEHOLDER
 
@@ -46,6 +47,7 @@ class BuildState:
     memo: dict[Any, Any] = field(default_factory=dict)
     # the checkers' parsed pages (kb.model.site.Site.docs), when the build loaded them
     docs: Mapping[str, Doc] = field(default_factory=dict)
+    sources: Sources | None = None  # what citations may name (kb.model.sources)
 
     def record(self, rec: PageRecord) -> None:
         self.pages.setdefault(rec.lang, {})[rec.base] = rec
@@ -63,6 +65,7 @@ MarkdownGenerator = Callable[[str, str, TermBase], str]  # (src_uri, lang, termb
 Validator = Callable[[PageRecord], list[Finding]]
 SiteValidator = Callable[[BuildState, str], list[Finding]]  # (state, lang) -> findings
 HtmlTransform = Callable[[str, PageRecord, TermBase], str]
+MarkdownTransform = Callable[[str, PageRecord, BuildState], str]
 LateGenerator = Callable[[PageRecord, BuildState], str]
 LateTransform = Callable[[str, PageRecord, BuildState], str]
 PostBuild = Callable[[BuildState, Path], None]  # (state, site_dir)
@@ -73,6 +76,7 @@ class Registry:
     """The build's features, each list in the order it runs."""
 
     markdown_generators: dict[str, MarkdownGenerator] = field(default_factory=lambda: dict(generated.MARKDOWN))
+    markdown_transforms: list[MarkdownTransform] = field(default_factory=list)
     validators: list[Validator] = field(default_factory=list)
     site_validators: list[SiteValidator] = field(default_factory=list)
     html_transforms: list[HtmlTransform] = field(default_factory=list)
@@ -83,6 +87,11 @@ class Registry:
     def expand_markdown(self, markdown: str, src_uri: str, lang: str, tb: TermBase) -> str:
         """Replace Markdown placeholders; leave the ones rendered later alone."""
         return generated.expand(markdown, src_uri, lang, tb, self.markdown_generators)
+
+    def transform_markdown(self, markdown: str, rec: PageRecord, state: BuildState) -> str:
+        for fn in self.markdown_transforms:
+            markdown = fn(markdown, rec, state)
+        return markdown
 
     def validate(self, rec: PageRecord) -> list[Finding]:
         out: list[Finding] = []

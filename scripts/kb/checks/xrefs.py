@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..model import generated, schema, translations, tree
+from ..model import generated, schema, sources, translations, tree
 from ..model.config import MkdocsConfig, load_config, load_single_language_lines
 from ..model.findings import Finding
 from ..model.mdparse import Doc, parse
 from ..model.paths import DATA, SCHEMAS, TERMS_FILE
 from ..model.site import PageTask, Site, source_digest
+from ..model.sources import SOURCE_PAGE
 from ..model.terms import load as load_terms
 from ..model.tree import COLLECTIONS, DEFAULT_LANG, LANGS, SINGLE_LANGUAGE_FILE, base_path, lang_path, related_problems
-from . import pairs
+from . import pairs, provenance
 from .pairs import PairChecks, page_fingerprint
 
 _ATTR_ANY_ID = re.compile(r"\{:?[^}\n]*?(?<![\w-])#([A-Za-z0-9_\-:.\u00a0-\uffff]+)[^}\n]*\}")
@@ -100,7 +101,19 @@ class Checker(PairChecks):
         self.check_pairs()
         self.check_nav()
         self.check_schema()
+        self.check_provenance()
         return sorted(set(self.findings))
+
+    def check_provenance(self) -> None:
+        """Facts against the source paragraphs they cite (kb.checks.provenance)."""
+        site = self.site
+        texts = {lang: doc.text for lang in LANGS if (doc := site.doc(SOURCE_PAGE, lang)) is not None}
+        if not texts:
+            return  # a docs tree without the source reading (the checkers' fixtures)
+        cited = sources.from_texts(texts)
+        for rel, doc in sorted(site.docs.items()):
+            for f in provenance.check_page(doc, cited):
+                self.add(doc, rel, f.line, f.col, f.code, f.message)
 
     def check_links(self) -> None:
         site = self.site

@@ -71,6 +71,18 @@ RULES: dict[str, Rule] = {
         ),
         Rule("XRF050", "xrefs", "page is in no navigation and linked from nowhere"),
         Rule("XRF051", "xrefs", "navigation entry to a missing page"),
+        Rule("PRV001", "xrefs", "a citation names a source paragraph or reference entry that does not exist"),
+        Rule(
+            "PRV002",
+            "xrefs",
+            "a fact (number, year, date, 《title》, quoted name) that the block's citations do not give",
+        ),
+        Rule("PRV003", "xrefs", "a block (paragraph, list item, table row) with facts and no citation"),
+        Rule(
+            "PRV004",
+            "xrefs",
+            "a fact field of collection front matter with a value and no citation (or not in the cited text)",
+        ),
         Rule("KB101", "schema", "a front matter field has a wrong value (type, enum, pattern, range)"),
         Rule("KB102", "schema", "a required front matter field is missing"),
         Rule("KB103", "schema", "an unknown front matter field (a typo?)"),

@@ -8,6 +8,8 @@
   ``../shared/reference/terms-en.md`` (a test keeps it equal): a table row is
   cited by its Chinese term (``ref:网格化管理``), a bullet of its "Related facts"
   by its number (``ref:fact-2``).
+* ``ref:article`` is the article itself (title, author, newspaper, date), as the
+  source reading states it.
 * **Citations** an editor types: ``[[p12]]``, ``[[p12, p13]]``, ``[[ref:fact-1]]``
   after a sentence, paragraph, list item or table cell; in collection front matter
   a ``cite:`` mapping names the paragraphs behind each fact field
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from .mdparse import decode_page
@@ -66,8 +67,20 @@ def paragraphs(text: str) -> dict[str, Paragraph]:
                 break
         block = " ".join(l.strip() for l in lines[start:i])
         block = re.sub(r"^[-*]\s+", "", block)
+        heading = _heading_before(lines, start)
+        if heading:  # a part's heading is cited with the paragraph that opens the part
+            block = f"{heading}：{block}"
         out[m.group(1)] = Paragraph(m.group(1), _MARKUP.sub("", block).strip(), start + 1)
     return out
+
+
+def _heading_before(lines: list[str], start: int) -> str | None:
+    k = start - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    if k >= 0 and lines[k].startswith("## "):
+        return re.sub(r"\s*\{[^}]*\}\s*$", "", lines[k][3:]).strip()
+    return None
 
 
 @dataclass
@@ -107,17 +120,36 @@ def references(text: str) -> dict[str, str]:
     return out
 
 
-def load(docs_dir: Path, reference_file: Path = REFERENCE_FILE) -> Sources:
+_ARTICLE = re.compile(r"^!!! \w+.*\n((?:    .*\n?)+)", re.M)
+
+
+def article(text: str) -> str | None:
+    """The source reading's own statement of the article (title, author,
+    newspaper and date: its first admonition), cited as ``ref:article``."""
+    m = _ARTICLE.search(text)
+    if not m:
+        return None
+    items = [l.strip().removeprefix("- ") for l in m.group(1).split("\n") if l.strip()]
+    return _MARKUP.sub("", "; ".join(items[:3]))
+
+
+def from_texts(pages: dict[str, str], reference_file: Path = REFERENCE_FILE) -> Sources:
+    """The sources from the source reading's text in each language (``{lang: text}``)."""
     out = Sources()
-    for lang in ("zh", "en"):
-        page = Path(docs_dir) / lang_path(SOURCE_PAGE, lang)
-        if page.is_file():
-            out.paragraphs[lang] = paragraphs(decode_page(page.read_bytes()))
+    for lang, text in pages.items():
+        out.paragraphs[lang] = paragraphs(text)
+        statement = article(text) if lang == "zh" else None
+        if statement:
+            out.references["ref:article"] = statement
     if Path(reference_file).is_file():
-        out.references = references(Path(reference_file).read_text(encoding="utf-8"))
+        out.references.update(references(Path(reference_file).read_text(encoding="utf-8")))
     return out
 
 
-@lru_cache(maxsize=8)
-def cached(docs_dir: Path) -> Sources:
-    return load(docs_dir)
+def load(docs_dir: Path, reference_file: Path = REFERENCE_FILE) -> Sources:
+    pages = {}
+    for lang in ("zh", "en"):
+        page = Path(docs_dir) / lang_path(SOURCE_PAGE, lang)
+        if page.is_file():
+            pages[lang] = decode_page(page.read_bytes())
+    return from_texts(pages, reference_file)
