@@ -27,7 +27,7 @@ from .model.paths import DOCS
 from .model.site import Site
 from .model.sources import SOURCE_PAGE, Sources, citations
 from .model.sources import load as load_sources
-from .model.tree import lang_path
+from .model.tree import base_path, lang_path
 
 MAX_TARGETS = 3
 _TAIL = re.compile(r"(\s*(?:\{:[^}]*\}|<!--.*?-->)\s*)$")
@@ -99,6 +99,52 @@ def plan(doc: Doc, sources: Sources) -> tuple[dict[int, list[str]], list[str]]:
     return edits, report
 
 
+_BARE = re.compile(r"[“”‘’《》\"]")
+
+
+def _containing(needle: str, sources: Sources) -> list[str]:
+    needle = _BARE.sub("", needle).strip()
+    if not needle:
+        return []
+    return [t for t in [*sources.paragraphs.get("zh", {}), *sources.references] if needle in _BARE.sub("", sources.source_text(t) or "")]
+
+
+def front_matter_cites(doc: Doc, sources: Sources) -> dict[str, list[str]]:
+    """``{field: targets}`` for the fact fields of a collection page that have a
+    value and no citation: the texts holding the value itself, else those that
+    name the page's subject (its method or title)."""
+    from .model.tree import collection_of
+
+    coll = collection_of(doc.rel_path)
+    if coll is None or doc.meta_error is not None:
+        return {}
+    have = doc.meta.get("cite") if isinstance(doc.meta.get("cite"), dict) else {}
+    subject = []
+    for key in ("method", "title"):
+        if isinstance(doc.meta.get(key), str):
+            subject = _containing(doc.meta[key], sources) or subject
+            if subject:
+                break
+    out: dict[str, list[str]] = {}
+    for name in provenance.FACT_FIELDS.get(coll, ()):
+        value = doc.meta.get(name)
+        if value in (None, "", []) or name in have:
+            continue
+        found = _containing(str(value), sources) if isinstance(value, str | int) else []
+        preferred = [t for t in found if t in subject] or found or subject
+        if preferred:
+            out[name] = preferred[:1]
+    return out
+
+
+def _write_cite(text: str, cites: dict[str, list[str]]) -> str:
+    """Add the ``cite:`` mapping as the last front matter line."""
+    lines = text.split("\n")
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    flow = ", ".join(f"{k}: [{', '.join(v)}]" for k, v in cites.items())
+    return "\n".join([*lines[:end], f"cite: {{{flow}}}", *lines[end:]])
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="kb cite", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -119,18 +165,23 @@ def main(argv: list[str] | None = None) -> int:
         if wanted and path.resolve() not in wanted or rel in (SOURCE_PAGE, lang_path(SOURCE_PAGE, "en")):
             continue
         edits, report = plan(doc, sources)
+        zh_doc = site.docs.get(base_path(rel)) or doc
+        cites = front_matter_cites(zh_doc, sources) if not (doc.meta.get("cite")) else {}
+        if cites:
+            print(f"{args.docs.name}/{rel}:1: cite: {cites}")
         for line in report:
             print(f"{args.docs.name}/{line}")
         unresolved += len(report)
         for index, targets in sorted(edits.items()):
             print(f"{args.docs.name}/{rel}:{index + 1}: [[{', '.join(targets)}]]")
-        if args.write and edits:
+        if args.write and (edits or cites):
             original = path.read_bytes()
             lines = decode_page(original).split("\n")
             for index, targets in edits.items():
                 lines[index] = _with_citation(lines[index], targets)
-            path.write_bytes(encode_like("\n".join(lines), original))
-            written += len(edits)
+            text = "\n".join(lines)
+            path.write_bytes(encode_like(_write_cite(text, cites) if cites else text, original))
+            written += len(edits) + len(cites)
     verb = "inserted" if args.write else "found (give --write to insert them)"
     print(f"kb cite: {written if args.write else '…'} citations {verb}; {unresolved} blocks to settle by hand")
     return 0
