@@ -243,10 +243,12 @@ def test_help_documents_columns_and_codes():
 
 
 def test_imported_english_pages_are_pending_not_errors(imported):
-    """The checker warns (XRF042) about pending translations but passes them."""
+    """The checker warns (XRF042) about pending translations but passes them.
+    (The rows' facts cite no source paragraph: the provenance rules PRV report
+    them until an editor cites them, which tests/test_provenance.py covers.)"""
     docs, _ = imported
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "check_xrefs.py"), "--docs", str(docs)],
+        [sys.executable, str(ROOT / "scripts" / "check_xrefs.py"), "--docs", str(docs), "--ignore", "PRV"],
         cwd=ROOT,
         capture_output=True,
         text=True,

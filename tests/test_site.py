@@ -234,17 +234,27 @@ def test_build_script_leaves_nothing_half_built(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous good site", encoding="utf-8")
-    bad_cfg = tmp_path / "bad.yml"
-    bad_cfg.write_text("site_name: x\nnav: [unclosed\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "scripts/build.py", "--skip-checks", "--site-dir", str(site), "-f", str(bad_cfg)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert proc.returncode == 1
-    assert (site / "index.html").read_text(encoding="utf-8") == "previous good site"
-    assert not (site / ".kb-build.json").exists()
+    (site / ".kb-build.json").write_text('{"previous": true}', encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text("# x\n\n[broken](missing.md)\n", encoding="utf-8")
+    cases = {  # a config MkDocs cannot read (exit 2), a strict build that fails (exit 1)
+        2: "site_name: x\nnav: [unclosed\n",
+        1: f"site_name: x\ndocs_dir: {docs}\nstrict: true\nvalidation:\n  links:\n    not_found: warn\n",
+    }
+    for code, text in cases.items():
+        bad_cfg = tmp_path / f"bad-{code}.yml"
+        bad_cfg.write_text(text, encoding="utf-8")
+        proc = subprocess.run(
+            [sys.executable, "scripts/build.py", "--skip-checks", "--site-dir", str(site), "-f", str(bad_cfg)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert proc.returncode == code, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert (site / "index.html").read_text(encoding="utf-8") == "previous good site"
+        assert (site / ".kb-build.json").read_text(encoding="utf-8") == '{"previous": true}'
     assert not list(tmp_path.glob(".site-staging-*"))
 
 

@@ -106,7 +106,11 @@ def _containing(needle: str, sources: Sources) -> list[str]:
     needle = _BARE.sub("", needle).strip()
     if not needle:
         return []
-    return [t for t in [*sources.paragraphs.get("zh", {}), *sources.references] if needle in _BARE.sub("", sources.source_text(t) or "")]
+    return [
+        t
+        for t in [*sources.paragraphs.get("zh", {}), *sources.references]
+        if needle in _BARE.sub("", sources.source_text(t) or "")
+    ]
 
 
 def front_matter_cites(doc: Doc, sources: Sources) -> dict[str, list[str]]:

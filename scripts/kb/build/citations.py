@@ -64,7 +64,8 @@ def render(markdown: str, rec: PageRecord, sources: Sources) -> str:
                     parts.append(f'<a href="{html.escape(url)}" data-kb-cite="{tip}" aria-label="{tip}">{label}</a>')
                 else:
                     parts.append(f'<a tabindex="0" role="note" data-kb-cite="{tip}" aria-label="{tip}">{label}</a>')
-            return '<sup class="kb-cite">' + " ".join(parts) + "</sup>"
+            # data-search-exclude (Material's search): the links' ¶12 are not words of the page
+            return '<sup class="kb-cite" data-search-exclude>' + " ".join(parts) + "</sup>"
 
         out.append(CITATION.sub(link, block))
     return "\n\n".join(out)

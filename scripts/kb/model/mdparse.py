@@ -24,7 +24,7 @@ import yaml
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 from .findings import Finding
-from .tree import DEFAULT_LANG, LANGS, base_path, doc_lang, is_external, lang_path, page_url  # noqa: F401
+from .tree import CITATION, DEFAULT_LANG, LANGS, base_path, doc_lang, is_external, lang_path, page_url  # noqa: F401
 from .yamlio import compose_and_load as _compose_and_load
 
 # The slug function of the build (mkdocs.yml: toc.slugify). Kept in one place.
@@ -233,9 +233,11 @@ def _unique(anchor: str, seen: set[str]) -> str:
 
 
 def mask_prose(lines: list[str]) -> list[str]:
-    """Blank inline code, URLs, HTML tags and link destinations in each line."""
+    """Blank inline code, URLs, HTML tags, link destinations and citations in each line."""
     out = []
     for line in lines:  # each regex only where its first character occurs (most lines: none)
+        if "[[" in line:
+            line = CITATION.sub(lambda m: _blank(m.group(0)), line)
         if "`" in line:
             line = _INLINE_CODE.sub(lambda m: _blank(m.group(0)), line)
         if "](" in line:

@@ -24,13 +24,11 @@ from pathlib import Path
 
 from .mdparse import decode_page
 from .paths import DATA
-from .tree import lang_path
+from .tree import CITATION, lang_path
 
 SOURCE_PAGE = "course/source-reading.md"
 REFERENCE_FILE = DATA / "reference.md"
 
-_TARGET = r"(?:p\d+|ref:[^\[\],]+?)"
-CITATION = re.compile(rf"\[\[\s*({_TARGET}(?:\s*,\s*{_TARGET})*)\s*\]\]")
 _ANCHOR_LINE = re.compile(r"^\s*\{:\s*#(p\d+)\s*\}\s*$")
 _MARKUP = re.compile(r"\*\*|__|`|<[^>]+>")
 

@@ -26,6 +26,10 @@ HTML_PLACEHOLDER = re.compile(r"<!--\s*kb:([a-z-]+)\s*-->")
 
 SINGLE_LANGUAGE_FILE = "scripts/data/single-language.yml"
 
+# A citation of the source: [[p12]], [[p12, p13]], [[ref:网格化管理]] (kb.model.sources)
+_CITED = r"(?:p\d+|ref:[^\[\],]+?)"
+CITATION = re.compile(rf"\[\[\s*({_CITED}(?:\s*,\s*{_CITED})*)\s*\]\]")
+
 
 def doc_lang(rel_path: str) -> str:
     """The language of a page from its file name: ``x.en.md`` is English."""
