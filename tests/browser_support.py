@@ -5,18 +5,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from kb.bench.browser import CHROMIUM, CHROMIUM_ARGS  # Debian's chromium, no background traffic
 from kb.sites import SiteServer
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
