@@ -130,16 +130,36 @@ def guide_table() -> str:
     return "\n".join(rows)
 
 
-_GUIDE_BLOCK = re.compile(r"(<!-- rules:begin -->\n)(?:.*?\n)?(<!-- rules:end -->)", re.S)
+def terms_table() -> str:
+    """The content guide's table of English renderings, from the term base."""
+    from .terms import load
+
+    rows = ["| 中文 | English rendering (use exactly, every time) | own? | not |", "| --- | --- | --- | --- |"]
+    for t in load().terms:
+        avoid = "; ".join(t.wrong_en).replace("|", "\\|")
+        own = "academy's own" if t.own_rendering else "reference"
+        rows.append(f"| {t.zh} | {t.en} | {own} | {avoid} |")
+    return "\n".join(rows)
+
+
+GENERATED = {"rules": guide_table, "terms": terms_table}
+
+
+def _block(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- {name}:begin -->\n)(?:.*?\n)?(<!-- {name}:end -->)", re.S)
 
 
 def sync_guide(path: Path, check: bool = False) -> bool:
-    """Write the rule table between ``<!-- rules:begin -->`` and
-    ``<!-- rules:end -->`` of ``path``; True when it was (or, with ``check``, is) stale."""
+    """Write each generated table (``<!-- rules:begin -->`` … ``<!-- rules:end -->``,
+    the same for ``terms``) of ``path``; True when one was (or, with ``check``, is) stale."""
     text = path.read_text(encoding="utf-8")
-    if not _GUIDE_BLOCK.search(text):
-        raise ValueError(f"{path}: no '<!-- rules:begin -->' ... '<!-- rules:end -->' block")
-    new = _GUIDE_BLOCK.sub(lambda m: m.group(1) + guide_table() + "\n" + m.group(2), text)
+    new = text
+    for name, table in GENERATED.items():
+        rx = _block(name)
+        if not rx.search(new):
+            raise ValueError(f"{path}: no '<!-- {name}:begin -->' ... '<!-- {name}:end -->' block")
+        body = table()
+        new = rx.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), new)
     if new != text and not check:
         path.write_text(new, encoding="utf-8")
     return new != text
