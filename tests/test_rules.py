@@ -38,11 +38,11 @@ def test_the_content_guide_lists_every_rule() -> None:
 def test_sync_guide_rewrites_a_stale_table(tmp_path: Path) -> None:
     guide = tmp_path / "g.md"
     guide.write_text(
-        "# G\n\n<!-- rules:begin -->\nold\n<!-- rules:end -->\n\n<!-- terms:begin -->\n<!-- terms:end -->\n",
+        "# G\n\n<!-- rules:begin -->\nSTALE-ROW\n<!-- rules:end -->\n\n<!-- terms:begin -->\n<!-- terms:end -->\n",
         encoding="utf-8",
     )
-    assert rules.sync_guide(guide, check=True) and "old" in guide.read_text()
-    assert rules.sync_guide(guide) and "`XRF001`" in guide.read_text() and "old" not in guide.read_text()
+    assert rules.sync_guide(guide, check=True) and "STALE-ROW" in guide.read_text()
+    assert rules.sync_guide(guide) and "`XRF001`" in guide.read_text() and "STALE-ROW" not in guide.read_text()
     assert "| 三事分流 | three-way issue triage |" in guide.read_text()
     assert not rules.sync_guide(guide, check=True)
 
