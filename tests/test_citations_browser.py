@@ -39,11 +39,12 @@ def test_hover_and_keyboard_focus_show_the_source_sentence(chromium, site_server
         ctx.close()
 
 
-def test_first_tap_shows_the_sentence_second_tap_opens_the_source(chromium, site_server) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_first_tap_shows_the_sentence_second_tap_opens_the_source(chromium, site_server, lang: str) -> None:
     ctx = new_context(chromium, site_server, PHONE, has_touch=True, is_mobile=True)
     page = ctx.new_page()
     try:
-        url = site_server.url(PAGES["zh"])
+        url = site_server.url(PAGES[lang])
         page.goto(url)
         link = page.locator(".kb-cite a").first
         link.scroll_into_view_if_needed()
@@ -56,5 +57,7 @@ def test_first_tap_shows_the_sentence_second_tap_opens_the_source(chromium, site
         link.tap()
         page.wait_for_url("**/course/source-reading/#p*")
         assert page.url.endswith(target.split("/")[-1])
+        assert ("/en/course/" in page.url) == (lang == "en")
+        assert page.locator(f"#{page.url.rsplit('#', 1)[1]}").count() == 1, "the cited paragraph is on the page"
     finally:
         ctx.close()

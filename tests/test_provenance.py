@@ -99,7 +99,28 @@ def test_provenance_rules(tmp_path: Path, case: str) -> None:
     [("171.32万", "1,713,200"), ("3.8亿", "380 million"), ("2.8万", "28,000"), ("2022年8月1日", "1 August 2022")],
 )
 def test_a_figure_written_in_either_language_is_the_same_fact(zh: str, en: str) -> None:
-    assert facts.values(zh) & facts.values(en), (facts.values(zh), facts.values(en))
+    (a,), (b,) = facts.extract(zh), facts.extract(en)
+    assert (a.kind, a.value) == (b.kind, b.value)
+    assert facts.backed(b, zh, facts.values(zh)) and facts.backed(a, en, facts.values(en))
+
+
+@pytest.mark.parametrize(
+    "claim, source",
+    [
+        ("2022年8月1日", "1 August 2023"),  # another year
+        ("1日", "China Daily, 2021-01-29"),  # a day of a reference's date is no figure of it
+        ("171.33万", "171.32万人次"),
+    ],
+)
+def test_a_different_figure_is_not_backed(claim: str, source: str) -> None:
+    (fact,) = facts.extract(claim)
+    assert not facts.backed(fact, source, facts.values(source))
+
+
+def test_the_digits_of_a_quoted_name_belong_to_the_name() -> None:
+    found = facts.extract("龙攀苑社区“136志愿专列”入选")
+    assert [(f.kind, f.value) for f in found] == [("name", "136志愿专列")]
+    assert ("number", "136") in facts.values("“136志愿专列”")  # and back the figure in English
 
 
 def test_a_fact_field_needs_a_citation() -> None:
@@ -129,3 +150,55 @@ def test_kb_cite_writes_the_citation_that_makes_the_page_clean(tmp_path: Path) -
         text=True,
     )
     assert check.returncode == 0, check.stdout
+
+
+def test_citations_render_in_the_readers_language_and_never_in_code() -> None:
+    from kb.build.citations import render
+    from kb.build.registry import PageRecord
+
+    src = sources.from_texts({"zh": SOURCE_ZH, "en": SOURCE_EN})
+    for lang, url, href in (
+        ("zh", "cases/x/", "../../course/source-reading/#p2"),
+        ("en", "en/cases/x/", "../../course/source-reading/#p2"),
+    ):
+        rec = PageRecord("cases/x.md", "cases/x.md", lang, url, "t", {}, "")
+        html = render("自2018年起组建突击队。[[p2]] `[[p1]]`\n\n```\n[[p1]]\n```\n", rec, src)
+        assert f'<a href="{href}"' in html and ">¶2</a>" in html
+        assert "`[[p1]]`" in html and "```\n[[p1]]\n```" in html
+        tip = "原文第2段：" if lang == "zh" else "Source paragraph 2: From 2018"
+        assert tip in html
+
+
+def kb(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, text=True)
+
+
+def test_kb_cite_never_writes_through_a_link_nor_outside_docs(tmp_path: Path) -> None:
+    docs = make(tmp_path, CASES["uncited"])
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: x\n---\n\n# x\n\n自2018年起组建突击队。\n", encoding="utf-8")
+    (docs / "course" / "linked.md").symlink_to(outside)
+    before = outside.read_bytes()
+    proc = kb("cite", "--docs", str(docs), "--write")
+    assert proc.returncode == 2 and "symbolic link" in proc.stderr, proc.stdout + proc.stderr
+    assert outside.read_bytes() == before
+    assert "[[p2]]" in (docs / "course/m.md").read_text(encoding="utf-8")  # the other pages are written
+    assert kb("cite", "--docs", str(docs), str(outside)).returncode == 2
+
+
+def test_kb_cite_leaves_a_block_marked_as_the_sites_own(tmp_path: Path) -> None:
+    docs = make(
+        tmp_path, page("本学院把它归纳为“三步走”。<!-- kb-ignore PRV003 -->", "Three steps, in the academy's words.")
+    )
+    proc = kb("cite", "--docs", str(docs))
+    assert proc.returncode == 0 and "0 blocks to settle by hand" in proc.stdout, proc.stdout
+
+
+def test_an_unknown_code_in_select_is_a_usage_error(tmp_path: Path) -> None:
+    docs = make(tmp_path, CASES["good"])
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check.py"), "--docs", str(docs), "--select", "PRV9"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2 and "PRV9" in proc.stderr

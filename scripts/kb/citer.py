@@ -8,7 +8,10 @@ fewest source paragraphs (then reference entries) that give every one of its
 facts are found; a block whose facts no set of at most three covers is listed
 with what is missing, for an editor to settle (the checkers' PRV003 stays
 until then). ``--write`` appends ``[[p3, p7]]`` at the end of each covered
-block and never touches any other byte of the page. Exit 0; 2 on bad usage.
+block and never touches any other byte of the page; a page that is a
+symbolic link is not rewritten, and a path outside the docs is refused. A
+block marked ``<!-- kb-ignore PRV003 -->`` is left alone. Exit 0; 2 on bad
+usage or a page not rewritten.
 For collection front matter, each fact field with a value is cited to the
 paragraphs that name it (verbatim values) or the page's subject.
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 
 from .checks import provenance
 from .model import facts
-from .model.mdparse import Doc, decode_page, encode_like
+from .model.mdparse import Doc, NotWritten, rewrite_page
 from .model.paths import DOCS
 from .model.site import Site
 from .model.sources import SOURCE_PAGE, Sources, citations
@@ -50,7 +53,13 @@ def cover(
     for target in [*sources.paragraphs.get("zh", {}), *sources.references]:
         text = sources.source_text(target) or ""
         vals = facts.values(text)
-        backs = {i for i, f in enumerate(found) if facts.backed(f, text, vals)}
+        backs = {
+            i
+            for i, f in enumerate(found)
+            if facts.backed(f, text, vals)
+            # a reference entry is never cited for a bare small number (a day of one of its dates)
+            and not (target.startswith("ref:") and f.kind == "number" and float(f.value) < 100)
+        }
         if backs:
             candidates[target] = backs
             likeness[target] = _shared(context, sources.text(target, lang) or "", lang)
@@ -83,7 +92,7 @@ def plan(doc: Doc, sources: Sources) -> tuple[dict[int, list[str]], list[str]]:
     if not provenance.is_content_page(doc):
         return edits, report
     for line, raw, prose in provenance.blocks(doc):
-        if citations(raw):
+        if citations(raw) or doc.ignores("PRV003", line + raw.count("\n")) or doc.ignores("PRV003", line):
             continue
         found = provenance.own_names_dropped(facts.extract(prose, names=doc.lang == "zh"), doc)
         if not found:
@@ -162,8 +171,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     sources = load_sources(args.docs)
     site = Site.load(args.docs)
+    docs_root = args.docs.resolve()
     wanted = {Path(p).resolve() for p in args.paths}
-    written = unresolved = 0
+    outside = [p for p in args.paths if not Path(p).is_file() or docs_root not in Path(p).resolve().parents]
+    if outside:
+        print(f"kb cite: {outside[0]}: not a page of {args.docs}", file=sys.stderr)
+        return 2
+    written = found = unresolved = 0
+    failed = False
     for rel, doc in sorted(site.docs.items()):
         path = args.docs / rel
         if wanted and path.resolve() not in wanted or rel in (SOURCE_PAGE, lang_path(SOURCE_PAGE, "en")):
@@ -178,14 +193,19 @@ def main(argv: list[str] | None = None) -> int:
         unresolved += len(report)
         for index, targets in sorted(edits.items()):
             print(f"{args.docs.name}/{rel}:{index + 1}: [[{', '.join(targets)}]]")
+        found += len(edits) + len(cites)
         if args.write and (edits or cites):
-            original = path.read_bytes()
-            lines = decode_page(original).split("\n")
+            lines = doc.text.split("\n")
             for index, targets in edits.items():
                 lines[index] = _with_citation(lines[index], targets)
             text = "\n".join(lines)
-            path.write_bytes(encode_like(_write_cite(text, cites) if cites else text, original))
+            try:
+                rewrite_page(path, _write_cite(text, cites) if cites else text)
+            except OSError as exc:
+                print(f"kb cite: {exc.strerror if isinstance(exc, NotWritten) else exc}", file=sys.stderr)
+                failed = True
+                continue
             written += len(edits) + len(cites)
     verb = "inserted" if args.write else "found (give --write to insert them)"
-    print(f"kb cite: {written if args.write else '…'} citations {verb}; {unresolved} blocks to settle by hand")
-    return 0
+    print(f"kb cite: {written if args.write else found} citations {verb}; {unresolved} blocks to settle by hand")
+    return 2 if failed else 0

@@ -15,10 +15,12 @@ import re
 
 from ..model import facts
 from ..model.sources import CITATION, SOURCE_PAGE, Sources
-from ..model.tree import lang_path, page_url, relative_url
+from ..model.tree import page_url, relative_url
 from .registry import BuildState, PageRecord
 
 _SENTENCE = {"zh": re.compile(r"[^。！？；]+[。！？；]?"), "en": re.compile(r"[^.!?;]+(?:[.!?;](?!\d)|$)")}
+_FENCE = re.compile(r"^\s*(```|~~~)", re.M)
+_INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
 LABEL = {"zh": ("原文第{n}段", "参考资料"), "en": ("Source paragraph {n}", "Reference")}
 
 
@@ -43,11 +45,20 @@ def render(markdown: str, rec: PageRecord, sources: Sources) -> str:
     if "[[" not in markdown:
         return markdown
     lang = "zh" if rec.lang == "zh" else "en"
-    target_url = page_url(SOURCE_PAGE) if rec.lang == "zh" else f"{rec.lang}/{page_url(lang_path(SOURCE_PAGE, 'en'))}"
+    # the source reading's URL in the reader's language: course/source-reading/, en/course/source-reading/
+    target_url = page_url(SOURCE_PAGE) if rec.lang == "zh" else f"{rec.lang}/{page_url(SOURCE_PAGE)}"
     href = relative_url(rec.url, target_url)
     blocks = markdown.split("\n\n")
     out = []
+    fenced = False
     for block in blocks:
+        if _FENCE.search(block):
+            fenced = fenced != (len(_FENCE.findall(block)) % 2 == 1)
+            out.append(block)  # code is shown as written
+            continue
+        if fenced:
+            out.append(block)
+            continue
 
         def link(m: re.Match, block: str = block) -> str:
             parts = []
@@ -67,7 +78,8 @@ def render(markdown: str, rec: PageRecord, sources: Sources) -> str:
             # data-search-exclude (Material's search): the links' ¶12 are not words of the page
             return '<sup class="kb-cite" data-search-exclude>' + " ".join(parts) + "</sup>"
 
-        out.append(CITATION.sub(link, block))
+        pieces = _INLINE_CODE.split(block)  # code spans (odd items) are left as they are
+        out.append("".join(p if i % 2 else CITATION.sub(link, p) for i, p in enumerate(pieces)))
     return "\n\n".join(out)
 
 

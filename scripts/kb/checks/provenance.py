@@ -23,6 +23,7 @@ from ..model import facts
 from ..model.findings import Finding
 from ..model.mdparse import Doc
 from ..model.sources import SOURCE_PAGE, Sources, citations
+from ..model.tbs import MARKER as TBS_MARKER
 from ..model.tree import PLACEHOLDER, base_path, collection_of
 
 # fact fields of collection front matter; a value that is a vocabulary code
@@ -59,7 +60,8 @@ def blocks(doc: Doc) -> list[tuple[int, str, str]]:
     def close(stop: int) -> None:
         nonlocal start
         if start is not None:
-            out.append((start + 1, "\n".join(raw[start:stop]), "\n".join(prose[start:stop])))
+            text = "\n".join(raw[start:stop])
+            out.append((start + 1, text, _without_notes(text, "\n".join(prose[start:stop]))))
         start = None
 
     for i in range(doc.body_line - 1, end):
@@ -68,7 +70,7 @@ def blocks(doc: Doc) -> list[tuple[int, str, str]]:
         if not stripped or stripped.startswith("#") or stripped.startswith("|"):
             close(i)
             if stripped.startswith("|") and not _TABLE_RULE.match(line):
-                out.append((i + 1, line, prose[i]))  # a table row is a block of its own
+                out.append((i + 1, line, _without_notes(line, prose[i])))  # a table row is a block of its own
             continue
         if _LIST_ITEM.match(line):
             close(i)
@@ -83,6 +85,14 @@ def own_names_dropped(found: list[facts.Fact], doc: Doc) -> list[facts.Fact]:
     site's own, not a fact of the source."""
     headings = {h.text for h in doc.headings}
     return [f for f in found if not (f.kind == "name" and f.value in headings)]
+
+
+def _without_notes(raw: str, prose: str) -> str:
+    """``prose`` with the "to be supplied" notes blanked: they say what the
+    source does not give, they state no fact of it."""
+    for m in TBS_MARKER.finditer(raw):
+        prose = prose[: m.start()] + re.sub(r"[^\n]", " ", m.group(0)) + prose[m.end() :]
+    return prose
 
 
 def _cited_text(sources: Sources, targets: list[str]) -> tuple[str, set]:

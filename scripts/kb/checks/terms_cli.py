@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..model import rules, terms
 from ..model.findings import exit_code, render
-from ..model.mdparse import Doc, decode_page, encode_like, parse
+from ..model.mdparse import Doc, decode_page, parse, rewrite_page
 from ..model.paths import DOCS, TERMS_FILE
 from ..model.site import Site
 from ..model.tree import base_path
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 fixed_total += len(fixable)
                 try:  # the file's own byte-order mark and line ends are kept
-                    path.write_bytes(encode_like(new_text, path.read_bytes()))
+                    rewrite_page(path, new_text)
                 except OSError as exc:
                     print(f"check_terms.py: error: {display}: cannot write: {exc.strerror}", file=sys.stderr)
                     return 2

@@ -31,7 +31,7 @@ _DATE_EN = re.compile(
     r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b|\b(" + "|".join(_MONTHS) + r") (\d{1,2}), (\d{4})\b", re.I
 )
 _TITLE = re.compile(r"《([^《》\n]+)》")
-_QUOTED_ZH = re.compile(r"“([^“”\n]{2,30})”")
+_QUOTED_ZH = re.compile(r"“([^“”\n]{2,})”")
 # what is not a fact of the source: anchors, list numbering, heading numbers
 _NOISE = re.compile(r"\{[^}]*\}|\[\[[^\]]*\]\]|#p\d+|^\s*\d+[.)]\s", re.M)
 
@@ -90,6 +90,8 @@ def extract(text: str, names: bool = True) -> list[Fact]:
     text = _NOISE.sub(lambda m: " " * len(m.group(0)), text)
     found = dates(text)
     taken = [(f.start, f.start + len(f.text)) for f in found]
+    if names:  # the digits of a quoted name (“136志愿专列”) belong to the name
+        taken += [(m.start(), m.end()) for m in _QUOTED_ZH.finditer(text)]
     for f in numbers(text):
         if not any(a <= f.start < b for a, b in taken):
             found.append(f)
@@ -108,14 +110,14 @@ def normalise_quotes(text: str) -> str:
 
 
 def values(text: str) -> set[tuple[str, str]]:
-    """What ``text`` can back: its facts' values, each date also as its year,
-    month and day, and each month named in English as its number."""
-    out = {(f.kind, f.value) for f in extract(text)}
+    """What ``text`` can back: its facts' values, each full date also as its
+    year, and each month named in English as its number (March 2018 = 2018年3月)."""
+    out = {(f.kind, f.value) for f in extract(text, names=False)}  # numbers inside names too
+    out |= {(f.kind, f.value) for f in extract(text) if f.kind == "name"}
     out |= {("number", str(_MONTHS[m.group(1).lower()])) for m in _MONTH_NAME.finditer(text)}
     for f in list(out):
-        if f[0] == "date":
-            y, m, d = f[1].split("-")
-            out |= {("number", str(int(y))), ("number", str(int(m))), ("number", str(int(d)))}
+        if f[0] == "date":  # a full date backs its year ("2018年" of 2018年12月14日), not a loose day or month
+            out.add(("number", str(int(f[1].split("-")[0]))))
     return out
 
 
@@ -126,6 +128,4 @@ def backed(fact: Fact, cited_text: str, cited_values: set[tuple[str, str]]) -> b
         return True
     if fact.kind in ("title", "name"):
         return normalise_quotes(fact.value) in normalise_quotes(cited_text)
-    if fact.kind == "date":  # a date written out in full, cited text giving the same day
-        return ("date", fact.value) in cited_values
     return False

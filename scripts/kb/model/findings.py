@@ -8,6 +8,7 @@ Text: ``path:line:col: CODE message``; JSON: a list of objects with ``path``,
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -44,6 +45,12 @@ def report(findings: Iterable[Finding], fmt: str = "text", select: str | None = 
     """Print ``findings`` (only the codes or code prefixes in ``select``, none
     in ``ignore``, both comma-separated as on the command line) and return the
     exit status. JSON output is always a list, ``[]`` when clean."""
+    from .rules import RULES
+
+    unknown = [c for c in _codes(select) + _codes(ignore) if not any(code.startswith(c) for code in RULES)]
+    if unknown:  # a typo would turn a check into a pass
+        print(f"error: no rule code starts with '{unknown[0]}' (see --help for the codes)", file=sys.stderr)
+        return 2
     kept = list(findings)
     if select:
         kept = [f for f in kept if f.code.startswith(_codes(select))]

@@ -13,6 +13,7 @@ function that ``mkdocs.yml`` configures for the ``toc`` extension.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -349,6 +350,24 @@ def encode_like(text: str, original: bytes) -> bytes:
     if b"\r\n" in original:
         text = text.replace("\n", "\r\n")
     return (BOM.encode() if original.startswith(BOM.encode()) else b"") + text.encode("utf-8")
+
+
+class NotWritten(OSError):
+    """A page a tool refuses to rewrite (a symbolic link)."""
+
+
+def rewrite_page(path: Path, text: str) -> None:
+    """Replace a page with ``text`` in the form of its current bytes (byte-order
+    mark, line ends), atomically (a temporary file renamed over it, the mode
+    kept); a symbolic link is refused: the file it points to is not the page's."""
+    path = Path(path)
+    if path.is_symlink():
+        raise NotWritten(1, f"{path}: not rewritten: a symbolic link (edit the file it points to)")
+    original = path.read_bytes()
+    tmp = path.with_name(f".{path.name}.kb-{os.getpid()}")
+    tmp.write_bytes(encode_like(text, original))
+    os.chmod(tmp, path.stat().st_mode & 0o7777)
+    os.replace(tmp, path)
 
 
 def read_doc(docs_dir: Path, path: Path) -> Doc:

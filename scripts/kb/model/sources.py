@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .mdparse import decode_page
 from .paths import DATA
+from .tbs import MARKER as TBS_MARKER
 from .tree import CITATION, lang_path
 
 SOURCE_PAGE = "course/source-reading.md"
@@ -65,6 +66,7 @@ def paragraphs(text: str) -> dict[str, Paragraph]:
                 break
         block = " ".join(l.strip() for l in lines[start:i])
         block = re.sub(r"^[-*]\s+", "", block)
+        block = TBS_MARKER.sub("", block)  # the academy's notes of what is missing are not the article
         heading = _heading_before(lines, start)
         if heading:  # a part's heading is cited with the paragraph that opens the part
             block = f"{heading}：{block}"
