@@ -25,8 +25,10 @@ from pathlib import Path
 
 from .checks import provenance
 from .model import facts
+from .model.blocks import blocks
 from .model.mdparse import Doc, NotWritten, rewrite_page
 from .model.paths import DOCS
+from .model.schema import FACT_FIELDS
 from .model.site import Site
 from .model.sources import SOURCE_PAGE, Sources, citations
 from .model.sources import load as load_sources
@@ -91,7 +93,7 @@ def plan(doc: Doc, sources: Sources) -> tuple[dict[int, list[str]], list[str]]:
     report = []
     if not provenance.is_content_page(doc):
         return edits, report
-    for line, raw, prose in provenance.blocks(doc):
+    for line, raw, prose in blocks(doc):
         if citations(raw) or doc.ignores("PRV003", line + raw.count("\n")) or doc.ignores("PRV003", line):
             continue
         found = provenance.own_names_dropped(facts.extract(prose, names=doc.lang == "zh"), doc)
@@ -139,7 +141,7 @@ def front_matter_cites(doc: Doc, sources: Sources) -> dict[str, list[str]]:
             if subject:
                 break
     out: dict[str, list[str]] = {}
-    for name in provenance.FACT_FIELDS.get(coll, ()):
+    for name in FACT_FIELDS.get(coll, ()):
         value = doc.meta.get(name)
         if value in (None, "", []) or name in have:
             continue

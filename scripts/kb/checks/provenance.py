@@ -17,26 +17,13 @@ can opt out where a number is the site's own (``<!-- kb-ignore PRV003 -->``).
 
 from __future__ import annotations
 
-import re
-
 from ..model import facts
+from ..model.blocks import blocks
 from ..model.findings import Finding
 from ..model.mdparse import Doc
+from ..model.schema import FACT_FIELDS, VERBATIM
 from ..model.sources import SOURCE_PAGE, Sources, citations
-from ..model.tbs import MARKER as TBS_MARKER
 from ..model.tree import PLACEHOLDER, base_path, collection_of
-
-# fact fields of collection front matter; a value that is a vocabulary code
-# (list, status, kind) cannot be found verbatim in the source: it needs a citation only
-FACT_FIELDS = {
-    "cases": ("community", "subdistrict", "district", "city", "province", "method", "list", "year", "themes"),
-    "policies": ("issuer", "status", "date", "doc_number"),
-    "playbooks": ("owner",),
-}
-VERBATIM = {"community", "subdistrict", "district", "city", "province", "issuer", "doc_number", "owner"}
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 
 
 def is_content_page(doc: Doc) -> bool:
@@ -49,50 +36,11 @@ def is_content_page(doc: Doc) -> bool:
     )
 
 
-def blocks(doc: Doc) -> list[tuple[int, str, str]]:
-    """``(first line, raw text, prose text)`` of each paragraph, list item and
-    table row of the body, up to the closing sources section."""
-    raw, prose = doc.lines, doc.prose
-    end = next((h.line - 1 for h in doc.headings if h.level == 2 and h.anchor == "sources"), len(raw))
-    out: list[tuple[int, str, str]] = []
-    start: int | None = None
-
-    def close(stop: int) -> None:
-        nonlocal start
-        if start is not None:
-            text = "\n".join(raw[start:stop])
-            out.append((start + 1, text, _without_notes(text, "\n".join(prose[start:stop]))))
-        start = None
-
-    for i in range(doc.body_line - 1, end):
-        line = raw[i]
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#") or stripped.startswith("|"):
-            close(i)
-            if stripped.startswith("|") and not _TABLE_RULE.match(line):
-                out.append((i + 1, line, _without_notes(line, prose[i])))  # a table row is a block of its own
-            continue
-        if _LIST_ITEM.match(line):
-            close(i)
-        if start is None:
-            start = i
-    close(end)
-    return out
-
-
 def own_names_dropped(found: list[facts.Fact], doc: Doc) -> list[facts.Fact]:
     """A quoted name that is a heading of the page itself (“关键数据”) is the
     site's own, not a fact of the source."""
     headings = {h.text for h in doc.headings}
     return [f for f in found if not (f.kind == "name" and f.value in headings)]
-
-
-def _without_notes(raw: str, prose: str) -> str:
-    """``prose`` with the "to be supplied" notes blanked: they say what the
-    source does not give, they state no fact of it."""
-    for m in TBS_MARKER.finditer(raw):
-        prose = prose[: m.start()] + re.sub(r"[^\n]", " ", m.group(0)) + prose[m.end() :]
-    return prose
 
 
 def _cited_text(sources: Sources, targets: list[str]) -> tuple[str, set]:

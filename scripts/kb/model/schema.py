@@ -31,6 +31,15 @@ from .yamlio import LOADER
 
 VOCABULARY_FILE = DATA / "vocabulary.yml"
 
+# fact fields of collection front matter; a value that is a vocabulary code
+# (list, status, kind) cannot be found verbatim in the source: it needs a citation only
+FACT_FIELDS = {
+    "cases": ("community", "subdistrict", "district", "city", "province", "method", "list", "year", "themes"),
+    "policies": ("issuer", "status", "date", "doc_number"),
+    "playbooks": ("owner",),
+}
+VERBATIM = {"community", "subdistrict", "district", "city", "province", "issuer", "doc_number", "owner"}
+
 
 @cache
 def vocabulary(path: Path = VOCABULARY_FILE) -> dict[str, dict[str, dict[str, str]]]:
