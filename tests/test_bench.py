@@ -82,9 +82,10 @@ def test_corpus_pairs_are_sized_tracked_and_link_clean(tmp_path: Path) -> None:
         assert 700 <= len(translations.body_of(en).split()) <= 1100, page.base
         assert f'translated_from: "{translations.fingerprint(body)}"' in en
         assert "{#" in zh and "](" in zh
-    # the cross-reference checker finds nothing in the synthetic pages
+    # the cross-reference checker finds nothing in the synthetic pages (their random figures cite
+    # no source paragraph: the provenance rules report them, as they would any uncited figure)
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/check_xrefs.py"), "--docs", str(docs)],
+        [sys.executable, str(ROOT / "scripts/check_xrefs.py"), "--docs", str(docs), "--ignore", "PRV"],
         cwd=ROOT,
         capture_output=True,
         text=True,
