@@ -202,3 +202,15 @@ def test_an_unknown_code_in_select_is_a_usage_error(tmp_path: Path) -> None:
         text=True,
     )
     assert proc.returncode == 2 and "PRV9" in proc.stderr
+
+
+def test_a_changed_source_paragraph_is_seen_through_the_cache(tmp_path: Path) -> None:
+    docs = make(tmp_path, CASES["good"])
+    check = [sys.executable, str(ROOT / "scripts" / "check.py"), "--docs", str(docs), "--select", "PRV"]
+    assert subprocess.run(check, capture_output=True, text=True).returncode == 0  # warms the cache
+    src = docs / "course" / "source-reading.md"
+    src.write_text(src.read_text(encoding="utf-8").replace("171.32万", "171.31万"), encoding="utf-8")
+    proc = subprocess.run(check, capture_output=True, text=True)
+    assert proc.returncode == 1 and "docs/course/m.md:7:1: PRV002" in proc.stdout.replace(str(tmp_path) + "/", ""), (
+        proc.stdout
+    )

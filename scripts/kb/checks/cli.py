@@ -45,7 +45,7 @@ def run(docs: Path, prefix: str, config: Path | None, terms_file: Path = TERMS_F
     except terms.TermBaseError as exc:
         raise CheckError(f"error: {exc}") from exc
     try:
-        site = Site.load(docs, tasks=[termcheck.page_task(tb, terms_file), *xrefs.page_tasks()])
+        site = Site.load(docs, tasks=[termcheck.page_task(tb, terms_file), *xrefs.page_tasks(docs)])
         found = xrefs.check(
             docs,
             prefix=prefix,

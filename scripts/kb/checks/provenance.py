@@ -44,9 +44,7 @@ def own_names_dropped(found: list[facts.Fact], doc: Doc) -> list[facts.Fact]:
 
 
 def _cited_text(sources: Sources, targets: list[str]) -> tuple[str, set]:
-    texts = [t for t in (sources.source_text(x) for x in targets) if t]
-    joined = "\n".join(texts)
-    return joined, facts.values(joined)
+    return sources.backing(tuple(targets))
 
 
 def check_page(doc: Doc, sources: Sources) -> list[Finding]:

@@ -109,8 +109,10 @@ class Checker(PairChecks):
         site = self.site
         texts = {lang: doc.text for lang in LANGS if (doc := site.doc(SOURCE_PAGE, lang)) is not None}
         cited = sources.from_texts(texts)
+        cached = "provenance" in site.results and texts
         for rel, doc in sorted(site.docs.items()):
-            for f in provenance.check_page(doc, cited):
+            found = site.result("provenance", rel, []) if cached else provenance.check_page(doc, cited)
+            for f in found:
                 # without the source reading, only what cites it can be judged (a tree of
                 # other pages, such as the checkers' fixtures, states no facts of the source)
                 if texts or f.code == "PRV001":
@@ -286,15 +288,28 @@ def _schema_findings(doc: Doc, _zh: Doc | None) -> list[Finding]:
     return schema.validate_front_matter(doc) if doc.meta_error is None else []
 
 
-def page_tasks() -> list[PageTask]:
-    """The per-page work of this checker: what a Site loads with."""
+def page_tasks(docs_dir: Path | None = None) -> list[PageTask]:
+    """The per-page work of this checker: what a Site loads with. With
+    ``docs_dir``, the provenance of each page too (keyed by the source reading
+    and the reference it is checked against)."""
     model = Path(schema.__file__).parent
     schema_inputs = [model / "schema.py", model / "tree.py", DATA / "vocabulary.yml", *sorted(SCHEMAS.glob("*.json"))]
     # each key: what the task reads, and the module its function is written in
-    return [
+    tasks = [
         PageTask("fingerprint", source_digest(Path(translations.__file__), Path(pairs.__file__)), page_fingerprint),
         PageTask("schema", source_digest(*schema_inputs, Path(__file__)), _schema_findings),
     ]
+    if docs_dir is not None and (Path(docs_dir) / SOURCE_PAGE).is_file():
+        cited = sources.load(Path(docs_dir))
+        inputs = [Path(docs_dir) / lang_path(SOURCE_PAGE, lang) for lang in LANGS] + [sources.REFERENCE_FILE]
+        code = [Path(m.__file__) for m in (provenance, sources, schema, tree)] + [
+            model / "facts.py",
+            model / "blocks.py",
+        ]
+        tasks.append(
+            PageTask("provenance", source_digest(*inputs, *code), lambda doc, _zh: provenance.check_page(doc, cited))
+        )
+    return tasks
 
 
 def check(
@@ -309,7 +324,7 @@ def check(
     terms_file: Path = TERMS_FILE,
 ) -> list[Finding]:
     """Every cross-reference finding of ``docs_dir``."""
-    site = site or Site.load(docs_dir, tasks=page_tasks())
+    site = site or Site.load(docs_dir, tasks=page_tasks(docs_dir))
     checker = Checker(site, prefix, terms_file=terms_file)
     pre: list[Finding] = []
     if config is not None:

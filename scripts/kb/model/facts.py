@@ -31,6 +31,9 @@ _DATE_EN = re.compile(
     r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b|\b(" + "|".join(_MONTHS) + r") (\d{1,2}), (\d{4})\b", re.I
 )
 _TITLE = re.compile(r"《([^《》\n]+)》")
+_DIGIT = re.compile(r"\d")
+_ANY_FACT = re.compile(r"[\d《“]")
+_MONTH_HINT = re.compile(r"(?i)\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 _QUOTED_ZH = re.compile(r"“([^“”\n]{2,})”")
 # what is not a fact of the source: anchors, list numbering, heading numbers
 _NOISE = re.compile(r"\{[^}]*\}|\[\[[^\]]*\]\]|#p\d+|^\s*\d+[.)]\s", re.M)
@@ -71,11 +74,13 @@ def numbers(text: str) -> list[Fact]:
 
 def dates(text: str) -> list[Fact]:
     out = []
+    if not _DIGIT.search(text):
+        return out
     for rx in (_DATE_ZH, _DATE_ISO):
         for m in rx.finditer(text):
             y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
             out.append(Fact("date", f"{y}-{mo:02d}-{d:02d}", m.group(0), m.start()))
-    for m in _DATE_EN.finditer(text):
+    for m in _DATE_EN.finditer(text) if _MONTH_HINT.search(text) else ():
         if m.group(1):
             d, mo, y = int(m.group(1)), _MONTHS[m.group(2).lower()], m.group(3)
         else:
@@ -87,6 +92,8 @@ def dates(text: str) -> list[Fact]:
 def extract(text: str, names: bool = True) -> list[Fact]:
     """Every fact of ``text``: dates (whose parts are not counted again as
     numbers), other numbers, 《titles》 and, with ``names``, “quoted names”."""
+    if not _ANY_FACT.search(text):  # most lines of prose: no digit, no 《, no “
+        return []
     text = _NOISE.sub(lambda m: " " * len(m.group(0)), text)
     found = dates(text)
     taken = [(f.start, f.start + len(f.text)) for f in found]

@@ -89,6 +89,17 @@ class Sources:
 
     paragraphs: dict[str, dict[str, Paragraph]] = field(default_factory=dict)  # lang -> id -> paragraph
     references: dict[str, str] = field(default_factory=dict)  # "ref:…" -> text
+    _backing: dict[tuple[str, ...], tuple[str, set]] = field(default_factory=dict, repr=False)
+
+    def backing(self, targets: tuple[str, ...]) -> tuple[str, set]:
+        """The source text of ``targets`` and the facts it can back (kb.model.facts.values), once each."""
+        hit = self._backing.get(targets)
+        if hit is None:
+            from .facts import values
+
+            text = "\n".join(t for t in (self.source_text(x) for x in targets) if t)
+            hit = self._backing[targets] = (text, values(text))
+        return hit
 
     def text(self, target: str, lang: str) -> str | None:
         """The cited text in ``lang`` (the Chinese source where there is no translation)."""
