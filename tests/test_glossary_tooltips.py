@@ -151,8 +151,8 @@ def test_jieba_keeps_every_term_one_token(tmp_path):
     words = list(tk.cut(text))
     for w in ("三事分流", "双报到", "头雁计划", "五办两中心", "四联双报到"):
         assert w in words, words
-    for t in TB.terms:  # every term as a whole in a sentence of its own
-        if "（" not in t.zh:
+    for t in TB.terms:  # every term as a whole in a sentence of its own (a heading with spaces is a phrase)
+        if "（" not in t.zh and " " not in t.zh:
             assert t.zh in list(tk.cut(f"我们学习{t.zh}的做法。")), t.zh
 
 
