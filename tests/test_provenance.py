@@ -214,3 +214,13 @@ def test_a_changed_source_paragraph_is_seen_through_the_cache(tmp_path: Path) ->
     assert proc.returncode == 1 and "docs/course/m.md:7:1: PRV002" in proc.stdout.replace(str(tmp_path) + "/", ""), (
         proc.stdout
     )
+
+
+def test_the_report_still_counts_every_to_be_supplied_place() -> None:
+    import json
+
+    spans = sum(p.read_text(encoding="utf-8").count('class="kb-tbs"') for p in (ROOT / "docs").rglob("*.md"))
+    report = json.loads(kb("report", "--format", "json").stdout)
+    assert report["total"] == spans > 300
+    cited = [g for g in report["places"] if "[[" in g["text"]]
+    assert not cited, "a citation was counted as part of a to-be-supplied note"
