@@ -10,34 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from import_support import FIX, ROOT, copy_docs, run, snapshot
 from sitebuild import build_site
 
 from kb.model import schema as kbc
 from kb.model.mdparse import parse
 
-ROOT = Path(__file__).resolve().parents[1]
-FIX = Path(__file__).parent / "fixtures" / "import"
 DOCS = ROOT / "docs"
-
-
-def run(*args: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "import_cases.py"), *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-
-
-def snapshot(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
 
 
 @pytest.fixture
 def docs(tmp_path) -> Path:
-    d = tmp_path / "docs"
-    shutil.copytree(DOCS, d)
-    return d
+    return copy_docs(tmp_path)
 
 
 # ---------------------------------------------------------------------------

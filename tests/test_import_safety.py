@@ -4,46 +4,21 @@ outside docs/, and pages an editor changed since the import (never overwritten s
 
 from __future__ import annotations
 
-import resource
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from import_support import FIX, ROOT, copy_docs, run, snapshot
 
-ROOT = Path(__file__).resolve().parents[1]
-FIX = Path(__file__).parent / "fixtures" / "import"
 DOCS = ROOT / "docs"
 HEADER = "编号,标题,名单,来源"
 
 
-def run(*args: str | Path, memory: int | None = None) -> subprocess.CompletedProcess:
-    def limit() -> None:  # the child only: an address-space cap, so a memory bomb fails fast
-        if memory:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-    return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "import_cases.py"), *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=limit,
-    )
-
-
-def snapshot(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
-
-
 @pytest.fixture
 def docs(tmp_path) -> Path:
-    d = tmp_path / "docs"
-    shutil.copytree(DOCS, d)
-    return d
+    return copy_docs(tmp_path)
 
 
 def csv_sheet(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
