@@ -189,3 +189,20 @@ def test_materials_inline_scripts_are_served_as_these_files(partial: str, files:
     )
     override = (ROOT / "overrides" / "partials" / "javascripts" / partial).read_text("utf-8")
     assert "<script>" not in override and all(f in override for f in files)
+
+
+def test_materials_head_alternates_are_the_links_its_script_follows(probe_site) -> None:
+    """Material's script fetches sitemap.xml beside each head alternate: the build drops them."""
+    site, _ = probe_site
+    html = (site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">', html)
+    assert links, "Material no longer writes <link rel=alternate hreflang> in the head: drop_head_alternates is moot"
+    assert not re.findall(r'<link rel="alternate" href="[^"]*" hreflang', material.drop_head_alternates(html))
+    import material as material_theme
+
+    bundle = next(
+        (Path(material_theme.__file__).parent / "templates" / "assets" / "javascripts").glob("bundle.*.min.js")
+    )
+    assert 'new URL("sitemap.xml",e)' in bundle.read_text("utf-8") and "link[rel=alternate]" in bundle.read_text(
+        "utf-8"
+    ), "Material's script no longer fetches sitemap.xml beside the head alternates"

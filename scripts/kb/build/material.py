@@ -9,6 +9,8 @@ upgrade changes it:
   ``config.languages`` and the ``alternates`` it sets on ``page.file``;
 * the search plugin's ``jieba_dict_user`` option, set in ``on_config`` before
   the plugin reads it (the hooks' ``on_config`` runs first: priority 100);
+* the head's ``<link rel="alternate" hreflang>`` that Material's script follows
+  to fetch ``sitemap.xml`` (dropped: :func:`drop_head_alternates`);
 * ``overrides/partials/search.html``, a copy of Material's partial changed in
   one attribute (the test compares it with the installed theme's).
 
@@ -75,8 +77,24 @@ def wrap_search_worker(html: str) -> str:
 
 
 def adjust_config(html: str, lang: str) -> str:
-    """Material's ``__config`` for a page of ``lang``: its language root, our worker."""
-    return wrap_search_worker(rebase_for_lang(html, lang))
+    """Material's ``__config`` for a page of ``lang``: its language root, our worker;
+    and no ``<link rel="alternate" hreflang>`` in the head (see :func:`drop_head_alternates`)."""
+    return drop_head_alternates(wrap_search_worker(rebase_for_lang(html, lang)))
+
+
+_HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def drop_head_alternates(html: str) -> str:
+    """Material's script fetches ``sitemap.xml`` beside every ``<link rel="alternate"
+    hreflang>`` of the head, to map pages between languages; our language switcher
+    links each page to its counterpart itself, and the site has no sitemap there:
+    every page made one to three requests answered 404 (and CORS errors under
+    ``file://``). The links are dropped; the switcher is unchanged."""
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return html
+    return _HEAD_ALTERNATE.sub("", html[:head_end]) + html[head_end:]
 
 
 def rebase_for_lang(html: str, lang: str) -> str:
