@@ -45,12 +45,18 @@ def test_glossary_has_one_anchor_per_term(site, lang):
     if lang == "zh":
         assert ">三事分流<" in block and "three-way issue triage" in block and "学院译法" in block
         assert "<del>three matters diversion</del>" in block and "<del>三事分离</del>" in block
+        # the renderings to avoid are editors' data: in a collapsed block, not in the reader's text
+        editors = block[block.index("<details") : block.index("</details>")]
+        assert "编写提示" in editors and "<del>three matters diversion</del>" in editors
         assert "来源：原文·工序效率·深化街道管理体制机制改革" in block
     else:
         assert "Three-way issue triage (三事分流)" in block
         assert "academy&#39;s own rendering" in block or "academy's own rendering" in block
         assert "Source: the source article › process efficiency" in block
     assert tri.def_zh in page or tri.def_en in page
+    outside = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    assert "<del>" not in outside, "struck-through renderings shown to readers"
+    assert "<details" in page and "<details open" not in page
     # the glossary gets no tooltips of its own
     assert 'class="kb-term"' not in page
 

@@ -28,6 +28,7 @@ LABELS = {
         "own": "学院译法",
         "ref": "参考译法",
         "avoid": "不用",
+        "editors": "编写提示",
         "zh_avoid": "误写",
         "source": "来源",
         "sep": "、",
@@ -38,6 +39,7 @@ LABELS = {
         "own": "academy's own rendering",
         "ref": "reference rendering",
         "avoid": "Avoid",
+        "editors": "For editors",
         "zh_avoid": "Wrong Chinese forms",
         "source": "Source",
         "sep": ", ",
@@ -100,11 +102,15 @@ def term_markdown(term: Term, lang: str) -> str:
     else:
         first = f'{lab["zh"]}{c}**{_md(term.zh)}** · English: **{_md(term.en)}** <span class="{cls}">{mark}</span>'
     parts = [f"### {_heading(term, lang)} {{#{term.id}}}", "", first, "", _md(term.definition(lang))]
-    if term.wrong_en:
-        parts += ["", f"{lab['avoid']}{c}" + lab["sep"].join(f"<del>{_md(w)}</del>" for w in term.wrong_en)]
-    if term.wrong_zh:
-        parts += ["", f"{lab['zh_avoid']}{c}" + lab["sep"].join(f"<del>{_md(w)}</del>" for w in term.wrong_zh)]
     parts += ["", f"{lab['source']}{c}{_md(source_label(term.source, lang))}"]
+    # the renderings to avoid and the misspellings are for editors: a collapsed block
+    editors = []
+    if term.wrong_en:
+        editors.append(f"{lab['avoid']}{c}" + lab["sep"].join(f"<del>{_md(w)}</del>" for w in term.wrong_en))
+    if term.wrong_zh:
+        editors.append(f"{lab['zh_avoid']}{c}" + lab["sep"].join(f"<del>{_md(w)}</del>" for w in term.wrong_zh))
+    if editors:
+        parts += ["", f'??? note "{lab["editors"]}"', *(f"    {line}\n" for line in editors)]
     return "\n".join(parts) + "\n"
 
 
