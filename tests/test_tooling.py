@@ -56,3 +56,13 @@ def _env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "PRE_COMMIT_HOME"} | {"PATH": f"{BIN}:{os.environ['PATH']}"}
+
+
+def test_a_reader_that_stops_reading_early_gets_no_traceback() -> None:
+    # `kb --help | head -1`: the pipe closes before kb has written everything
+    proc = subprocess.Popen([str(BIN / "kb"), "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before kb has started writing
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=30)
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err

@@ -85,5 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     return int(fn(pre + rest) or 0)
 
 
+def entry() -> int:
+    """The console script: ``kb … | head`` ends quietly when the reader stops reading."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        # Python's advice: point stdout at devnull so the flush at exit cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, as a shell reports a command that met a closed pipe
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(entry())
