@@ -21,7 +21,7 @@ import pytest
 from browser_support import DESKTOP, new_context, search
 
 from kb import runner
-from kb.build import offline
+from kb.build import material, offline
 from kb.publish import cli as publish_cli
 
 HREF = re.compile(r'\s(?:href|src)="([^"]*)"')
@@ -126,6 +126,34 @@ def test_publish_ships_the_zip_and_refuses_one_that_changed(built_with_edition: 
         fh.write(b"\0")
     assert publish_cli.main(["publish", str(changed), str(tmp_path / "www2"), *dirty]) != 0
     assert not (tmp_path / "www2" / "current").exists()
+
+
+def test_a_failed_edition_leaves_the_site_as_it_was(built_site: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(runner, "run_checks", lambda docs, config: {name: "passed" for name in runner.CHECKS})
+    monkeypatch.setattr(runner, "build", lambda site_dir, config: Path(shutil.copytree(built_site, tmp_path / "stage")))
+
+    def full(site_dir: Path, when) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(runner.offline, "make_edition", full)
+    assert runner.main(["--site-dir", str(tmp_path / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "offline edition FAILED: [Errno 28] No space left on device" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_materials_offline_mode_is_what_the_edition_relies_on() -> None:
+    """Adapter pins (kb.build.material): the bundle's file: branch loads the index
+    script and reads ``__index``; Material's worker asks its parent for IFrameWorker."""
+    import material as material_theme
+
+    js = Path(material_theme.__file__).parent / "templates" / "assets" / "javascripts"
+    bundle = next(js.glob("bundle.*.min.js")).read_text("utf-8")
+    file_branch = r'location\.protocol==="file:"\?\w+\(`\$\{new URL\("' + re.escape(material.OFFLINE_INDEX)
+    assert re.search(file_branch + r'",\w+\.base\)\}`\)\.pipe\(\w+\(\(\)=>__index\)', bundle)
+    assert material.offline_index_script("{}").startswith("var __index = ")
+    worker = next((js / "workers").glob("search.*.min.js")).read_text("utf-8")
+    assert '"IFrameWorker"in parent' in worker
 
 
 # --- in Chromium, from file:// ----------------------------------------------------

@@ -261,7 +261,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     built = dt.datetime.now(dt.UTC).replace(microsecond=0)
     t0 = time.perf_counter()
-    edition = offline.make_edition(staging, built)
+    try:
+        edition = offline.make_edition(staging, built)
+    except (OSError, ValueError) as exc:  # a full disk, an unreadable index
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"==> offline edition FAILED: {exc}; {site_dir} left as it was", file=sys.stderr)
+        return 1
     print(
         f"==> offline edition: {edition.path}, {edition.bytes:,} bytes ({time.perf_counter() - t0:.1f} s)", flush=True
     )

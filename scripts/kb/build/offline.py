@@ -35,6 +35,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import material
+
 ZIP_PATH = "downloads/kb-offline.zip"  # inside the published site
 ZIP_FOLDER = "kb-offline"  # the one folder in the zip
 ASSETS = Path(__file__).with_name("offline_assets")
@@ -105,8 +107,7 @@ def index_script(data: dict) -> str:
     """The ``search_index.js`` of one language: the index with file locations,
     as the global that Material's bundle reads on a ``file:`` page."""
     docs = [{**d, "location": location(d.get("location", ""))} for d in data.get("docs", [])]
-    body = json.dumps({**data, "docs": docs}, ensure_ascii=False, separators=(",", ":"))
-    return f"var __index = {body};\n"
+    return material.offline_index_script(json.dumps({**data, "docs": docs}, ensure_ascii=False, separators=(",", ":")))
 
 
 def _rel_root(rel: str) -> str:
@@ -136,7 +137,7 @@ def offline_tree(site_dir: Path, out: Path, note: dict[str, str]) -> int:
             else:
                 shutil.copyfile(src, dst)
     for index in site_dir.glob("**/search/search_index.json"):
-        rel = index.relative_to(site_dir).with_suffix(".js")
+        rel = index.parent.relative_to(site_dir).parent / material.OFFLINE_INDEX
         data = json.loads(index.read_text(encoding="utf-8"))
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(index_script(data), encoding="utf-8")
