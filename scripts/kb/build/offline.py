@@ -166,10 +166,13 @@ def size_text(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 
 
+_MONTHS = "January February March April May June July August September October November December".split()
+
+
 def date_text(when: dt.datetime, lang: str) -> str:
     if lang == "zh":
         return f"{when.year}年{when.month}月{when.day}日"
-    return f"{when.day} {when.strftime('%B')} {when.year}"
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
 
 
 def about_paragraph(lang: str, href: str, size: int, when: dt.datetime) -> str:
