@@ -4,8 +4,10 @@
 
 1. runs the source checks (terminology, cross-references) on docs/, in this process;
 2. runs ``mkdocs build --strict`` into a staging directory beside the target;
-3. writes ``.kb-build.json`` (commit, strict, check results) into it;
-4. only then swaps it into place (``site/`` by default).
+3. makes the offline edition, a zip of the site for ``file://``, inside it
+   (``downloads/kb-offline.zip``, linked from the about page: kb.build.offline);
+4. writes ``.kb-build.json`` (commit, strict, check results, the zip's sha256) into it;
+5. only then swaps it into place (``site/`` by default).
 
 A failed check or build leaves the previous ``site/`` untouched and no marker,
 so ``scripts/publish.py`` refuses anything half-built. What is checked is the
@@ -37,6 +39,7 @@ import time
 from pathlib import Path
 
 from . import sites
+from .build import offline
 from .checks import cli as check_cli
 from .model import rules
 from .model.findings import render
@@ -256,6 +259,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"==> {_display(docs)} changed while it was checked and built: build again", file=sys.stderr)
         return 1
+    built = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    t0 = time.perf_counter()
+    try:
+        edition = offline.make_edition(staging, built)
+    except (OSError, ValueError) as exc:  # a full disk, an unreadable index
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"==> offline edition FAILED: {exc}; {site_dir} left as it was", file=sys.stderr)
+        return 1
+    print(
+        f"==> offline edition: {edition.path}, {edition.bytes:,} bytes ({time.perf_counter() - t0:.1f} s)", flush=True
+    )
     commit, dirty = _commit()
     tbs = len(gaps(Site.load(docs)))
     print(f"==> to be supplied: {tbs} places where the source is silent (kb report lists them)")
@@ -268,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         "docs_dir": _relative(docs),
         "docs_sha256": digest,
         "to_be_supplied": tbs,
-        "built_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "built_at": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "offline_edition": edition.marker(),
     }
     (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
     # The site must be world-readable (web servers and link checkers run as nobody).

@@ -13,6 +13,11 @@ upgrade changes it:
   to fetch ``sitemap.xml`` (dropped: :func:`drop_head_alternates`);
 * ``overrides/partials/search.html``, a copy of Material's partial changed in
   one attribute (the test compares it with the installed theme's).
+* Material's offline mode, which the offline edition relies on (pinned in
+  ``tests/test_offline.py``): on a ``file:`` page the bundle loads
+  ``{base}search/search_index.js`` and reads its global ``__index``
+  (:func:`offline_index_script`), and Material's worker asks whether its
+  ``parent`` holds an ``IFrameWorker`` (answered by the edition's frame).
 
 A move away from these plugins rewrites this module and the hooks only.
 """
@@ -155,3 +160,15 @@ def set_jieba_user_dict(config: Any, path: str) -> bool:
         return False
     search.config.jieba_dict_user = path
     return True
+
+
+# --------------------------------------------------------------------------
+# Material's offline mode (a page opened from file://)
+
+OFFLINE_INDEX = "search/search_index.js"  # beside search_index.json, under each language root
+
+
+def offline_index_script(index_json: str) -> str:
+    """The script Material's bundle loads instead of fetching the index on a ``file:``
+    page: it reads the global ``__index`` (as the offline plugin writes it)."""
+    return f"var __index = {index_json};\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -54,6 +55,27 @@ def validate_marker(site_dir: str, allow_dirty: bool = False, label: str | None 
         dt.datetime.fromisoformat(str(built_at).replace("Z", "+00:00"))
     except ValueError:
         problems.append(f"built_at {built_at!r} is not an ISO timestamp")
+    problems += _edition_problems(site_dir, data.get("offline_edition"))
     if problems:
         raise PublishError(EXIT_SITE, f"refusing {shown!r}: invalid {MARKER}: " + "; ".join(problems) + f"; {hint}")
     return data
+
+
+def _edition_problems(site_dir: str, edition: object) -> list[str]:
+    """The offline edition (a zip inside the site) is shipped with it: when the
+    marker names one, the file must be there with the recorded sha256."""
+    if edition is None:
+        return []
+    if not isinstance(edition, dict) or not isinstance(edition.get("path"), str):
+        return [f"offline_edition {edition!r} is not an object with a path"]
+    rel = edition["path"]
+    path = os.path.join(site_dir, rel)
+    if rel.startswith("/") or ".." in rel.split("/") or not os.path.isfile(path):
+        return [f"offline edition {rel!r} is missing"]
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    if h.hexdigest() != edition.get("sha256"):
+        return [f"offline edition {rel!r} differs from the build (sha256)"]
+    return []
