@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from kb.build.handout import collect_questions
-from kb.handout_pdf import handout_url, main, print_handout
+from kb.handout_pdf import destination_pages, handout_url, main, write_handouts
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh", "en")
@@ -92,15 +92,15 @@ def _read(pdf: bytes) -> tuple[list[list[Run]], float]:
 
 @pytest.fixture(scope="module")
 def printed(chromium, site_server, browser_site) -> dict[str, Printed]:
+    """Both handouts as ``kb handout-pdf`` writes them, read back from the files."""
+    out_dir = ROOT / "test-artifacts" / "print"
+    out_dir.mkdir(parents=True, exist_ok=True)
     out = {}
-    for lang in LANGS:
-        pdf, dests = print_handout(chromium, site_server.origin, lang)
+    for lang, path in write_handouts(chromium, site_server.origin, out_dir).items():
+        pdf = path.read_bytes()
         pages, height = _read(pdf)
         html = (browser_site / handout_url(lang).strip("/") / "index.html").read_text(encoding="utf-8")
-        out[lang] = Printed(lang, pages, height, dests, html)
-        shots = ROOT / "test-artifacts" / "print"
-        shots.mkdir(parents=True, exist_ok=True)
-        (shots / f"handout-{lang}.pdf").write_bytes(pdf)
+        out[lang] = Printed(lang, pages, height, destination_pages(pdf), html)
     return out
 
 
