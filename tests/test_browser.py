@@ -512,12 +512,7 @@ def test_printable_handout(chromium, site_server, lang: str, tmp_path: Path) -> 
         assert all(s["visible"] and s["heading"] for s in sections), sections
         for hidden in (".md-sidebar--primary", ".md-sidebar--secondary", ".md-header", ".md-footer"):
             assert page.locator(hidden).first.evaluate("e => getComputedStyle(e).display") == "none", hidden
-        # the browser's own PDF: a sane number of pages
-        pdf = page.pdf(format="A4", print_background=True)
-        (SHOTS.parent / "print").mkdir(parents=True, exist_ok=True)
-        (SHOTS.parent / "print" / f"handout-{lang}.pdf").write_bytes(pdf)
-        pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
-        assert 5 <= pages <= 80, f"{path} prints on {pages} pages"
+        # the PDF itself (contents, page numbers, answer key, page count): tests/test_handout_pdf.py
     finally:
         ctx.close()
 

@@ -9,6 +9,7 @@
     kb import-cases FILE.xlsx|FILE.csv     case pages from a spreadsheet
     kb report                              places marked "to be supplied"
     kb linkcheck SITE                      linkchecker over a built site on 127.0.0.1
+    kb handout-pdf [--site DIR] [--out DIR] the course handout as PDF, one per language
     kb bench [--quick]                     our build and checks against stock
     kb rehearse-ci                         the GitLab pipeline, job by job, in a clean clone
     kb schemas [--check]                   vocabularies into the JSON schemas
@@ -40,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str, list[str]]] = {
     "import-cases": ("kb.importer.cli", "main", []),
     "report": ("kb.reports", "main", []),
     "linkcheck": ("kb.linkcheck", "main", []),
+    "handout-pdf": ("kb.handout_pdf", "main", []),
     "bench": ("kb.bench.cli", "main", []),
     "rehearse-ci": ("kb.pipeline.cli", "main", []),
     "schemas": ("kb.model.schema", "main", []),
