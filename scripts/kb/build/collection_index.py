@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..model.schema import label, slug, vocabulary
 from ..model.tree import COLLECTIONS, collection_of, stem_of
-from . import labels
+from . import labels, set_pages
 from .registry import BuildState, PageRecord
 
 
@@ -154,4 +154,5 @@ def collection_index(rec: PageRecord, state: BuildState) -> str:
     recs = _members(state, rec.lang, coll)
     if not recs:
         return f"<p>{labels.t(rec.lang, 'none')}</p>"
-    return {"policies": _policies_index, "cases": _cases_index, "playbooks": _playbooks_index}[coll](rec, recs)
+    indexes = {"policies": _policies_index, "cases": _cases_index, "playbooks": _playbooks_index}
+    return indexes.get(coll, set_pages.sets_index)(rec, recs)
