@@ -68,6 +68,42 @@ def test_section_permalinks_are_visible_and_tappable_on_a_phone(chromium, site_s
         ctx.close()
 
 
+def _visible_ids(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "table[data-kb-filter-table] tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].textContent)"
+    )
+
+
+def test_case_filter_is_kept_in_the_address_survives_reload_and_back(chromium, site_server) -> None:
+    ctx = new_context(chromium, site_server, DESKTOP)
+    page = ctx.new_page()
+    try:
+        page.goto(site_server.url("/cases/"))
+        every = _visible_ids(page)
+        page.select_option("select[name=district]", "none")  # "district not given"
+        assert page.url.endswith("/cases/?district=none")
+        no_district = _visible_ids(page)
+        assert "lz-longpanyuan-136" in no_district and 0 < len(no_district) < len(every)
+        page.select_option("select[name=district]", "柳南区")
+        assert "district=%E6%9F%B3%E5%8D%97%E5%8C%BA" in page.url
+        liunan = _visible_ids(page)
+        assert "lz-liunan-red-steward" in liunan and "lz-longpanyuan-136" not in liunan
+        page.reload()
+        assert page.input_value("select[name=district]") == "柳南区" and _visible_ids(page) == liunan
+        page.go_back()
+        assert page.url.endswith("?district=none")
+        assert page.input_value("select[name=district]") == "none" and _visible_ids(page) == no_district
+        page.go_back()
+        assert page.url.endswith("/cases/") and _visible_ids(page) == every
+        # a link someone sent: the English index, opened with a theme
+        theme = page.eval_on_selector("select[name=themes] option:nth-child(2)", "o => o.value")
+        page.goto(site_server.url(f"/en/cases/?theme={theme}"))
+        assert page.input_value("select[name=themes]") == theme
+        assert 0 < len(_visible_ids(page)) <= len(every)
+    finally:
+        ctx.close()
+
+
 def test_a_set_prints_as_a_handout(chromium, site_server, tmp_path: Path) -> None:
     ctx = new_context(chromium, site_server, DESKTOP)
     page = ctx.new_page()

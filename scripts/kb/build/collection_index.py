@@ -75,6 +75,10 @@ def _select(name: str, caption: str, options: list[tuple[str, str]], lang: str) 
     return f'<label>{caption} <select name="{name}" data-kb-filter="{name}">{opts}</select></label>'
 
 
+NO_DISTRICT = "none"
+NO_DISTRICT_LABEL = {"zh": "原文未载明城区", "en": "District not given"}
+
+
 def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
     lang = rec.lang
     rows, attrs = [], []
@@ -105,9 +109,15 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
             f' data-themes="{html.escape(" ".join(th))}"'
         )
     vocab_themes = [t for t in vocabulary()["theme"] if t in themes]
+    # a case whose district the source does not give is a choice of its own (``?district=none``)
+    no_district = (
+        [(NO_DISTRICT, NO_DISTRICT_LABEL.get(lang, NO_DISTRICT_LABEL["en"]))]
+        if any(not r.meta.get("district") for r in recs)
+        else []
+    )
     form = (
         '<form class="kb-filter" data-kb-filter-form hidden>'
-        + _select("district", labels.t(lang, "district"), [(d, d) for d in sorted(districts)], lang)
+        + _select("district", labels.t(lang, "district"), [(d, d) for d in sorted(districts)] + no_district, lang)
         + _select("themes", labels.t(lang, "themes"), [(t, label("theme", t, lang)) for t in vocab_themes], lang)
         + _select(
             "list",
