@@ -125,3 +125,16 @@ def test_pages_list_the_sets_that_use_them(built_site: Path) -> None:
     assert 'id="used-in-sets"' not in page
     index = (built_site / "en" / "sets" / "index.html").read_text(encoding="utf-8")
     assert 'href="new-community-secretaries/"' in index and 'href="subdistrict-cadres/"' in index
+
+
+def test_with_site_url_the_address_and_qr_code_are_absolute() -> None:
+    from kb.build import share
+
+    rec = PageRecord("en/cases/x.en.md", "cases/x.md", "en", "en/cases/x/", "X", {}, "", "")
+    state = BuildState()
+    state.memo["site_url"] = "https://kb.intranet.invalid/"
+    html = share.share_box('<h1 id="x">X</h1><p>body</p>', rec, state)
+    assert html.startswith('<h1 id="x">X</h1>\n<aside class="kb-share"')
+    assert 'data-kb-qr="https://kb.intranet.invalid/en/cases/x/"' in html
+    assert share.qr_svg("https://kb.intranet.invalid/en/cases/x/", share.T["en"]["qr"]) in html
+    assert "<code>x</code>" in html and "Copy link" in html
