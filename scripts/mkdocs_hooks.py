@@ -62,6 +62,7 @@ def on_pre_build(config: MkDocsConfig) -> None:
     nav = docs_config.nav_pages(config.nav)
     docs = Site.load(Path(config.docs_dir)).docs  # the checkers' parse cache: each page parsed once
     _build.state = BuildState(nav=nav, docs=docs, sources=sources.load(Path(config.docs_dir)))
+    _build.state.memo["site_url"] = config.site_url or None  # the share box's addresses (kb.build.share)
 
 
 def _record(page: Page, config: MkDocsConfig) -> PageRecord:

@@ -7,10 +7,15 @@ document.addEventListener("copy", function (event) {
   event.preventDefault();
 });
 
-/* >>> kb:collection-filter (scripts/kb/collections.py) >>>
+/* >>> kb:collection-filter (scripts/kb/build/collection_index.py) >>>
    The cases index is a complete static table; with JavaScript, the filter
-   form above it (hidden without JS) hides the rows that do not match. */
+   form above it (hidden without JS) hides the rows that do not match. The
+   filter is kept in the address (?district=…&theme=…&list=…): a filtered list
+   can be sent, a reload keeps it, the back button returns to the previous
+   filter. "none" is the choice of the cases whose district is not given. */
 (function () {
+  var PARAM = { themes: "theme" };  // select name -> address parameter
+  function param(sel) { var key = sel.getAttribute("data-kb-filter"); return PARAM[key] || key; }
   function setup() {
     var forms = document.querySelectorAll("form[data-kb-filter-form]");
     Array.prototype.forEach.call(forms, function (form) {
@@ -27,6 +32,7 @@ document.addEventListener("copy", function (event) {
             var key = sel.getAttribute("data-kb-filter"), want = sel.value;
             if (!want) return true;
             var have = row.getAttribute("data-" + key) || "";
+            if (key === "district" && want === "none") return have === "";
             return key === "themes" ? have.split(" ").indexOf(want) !== -1 : have === want;
           });
           row.hidden = !ok;
@@ -34,10 +40,31 @@ document.addEventListener("copy", function (event) {
         });
         if (output) output.textContent = countText.replace("{n}", shown);
       }
-      form.addEventListener("change", apply);
+      function fromAddress() {
+        var params = new URLSearchParams(window.location.search);
+        Array.prototype.forEach.call(selects, function (sel) {
+          var want = params.get(param(sel)) || "";
+          var known = Array.prototype.some.call(sel.options, function (o) { return o.value === want; });
+          sel.value = known ? want : "";
+        });
+        apply();
+      }
+      function toAddress() {
+        var params = new URLSearchParams(window.location.search);
+        Array.prototype.forEach.call(selects, function (sel) {
+          if (sel.value) params.set(param(sel), sel.value); else params.delete(param(sel));
+        });
+        var query = params.toString();
+        var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+        if (url !== window.location.pathname + window.location.search + window.location.hash) {
+          window.history.pushState({ kbFilter: true }, "", url);
+        }
+      }
+      form.addEventListener("change", function () { apply(); toAddress(); });
       form.addEventListener("submit", function (e) { e.preventDefault(); });
+      window.addEventListener("popstate", fromAddress);
       form.hidden = false;
-      apply();
+      fromAddress();
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);

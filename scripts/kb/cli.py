@@ -7,6 +7,7 @@
     kb serve [mkdocs serve options]        build, then serve on http://127.0.0.1:8000/
     kb publish|rollback|status ...         atomic, verified publishing to intranet hosts
     kb import-cases FILE.xlsx|FILE.csv     case pages from a spreadsheet
+    kb make-set ID FILE.xlsx|--ids ...     a case set (both languages) from a spreadsheet or a list of IDs
     kb report                              places marked "to be supplied"
     kb linkcheck SITE                      linkchecker over a built site on 127.0.0.1
     kb handout-pdf [--site DIR] [--out DIR] the course handout as PDF, one per language
@@ -39,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, list[str]]] = {
     "rollback": ("kb.publish.cli", "main", ["rollback"]),
     "status": ("kb.publish.cli", "main", ["status"]),
     "import-cases": ("kb.importer.cli", "main", []),
+    "make-set": ("kb.importer.sets", "main", []),
     "report": ("kb.reports", "main", []),
     "linkcheck": ("kb.linkcheck", "main", []),
     "handout-pdf": ("kb.handout_pdf", "main", []),

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ..model.schema import label, slug, vocabulary
 from ..model.tree import COLLECTIONS, collection_of, stem_of
-from . import labels
+from . import labels, set_pages
 from .registry import BuildState, PageRecord
 
 
@@ -75,6 +75,10 @@ def _select(name: str, caption: str, options: list[tuple[str, str]], lang: str) 
     return f'<label>{caption} <select name="{name}" data-kb-filter="{name}">{opts}</select></label>'
 
 
+NO_DISTRICT = "none"
+NO_DISTRICT_LABEL = {"zh": "原文未载明城区", "en": "District not given"}
+
+
 def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
     lang = rec.lang
     rows, attrs = [], []
@@ -105,9 +109,15 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
             f' data-themes="{html.escape(" ".join(th))}"'
         )
     vocab_themes = [t for t in vocabulary()["theme"] if t in themes]
+    # a case whose district the source does not give is a choice of its own (``?district=none``)
+    no_district = (
+        [(NO_DISTRICT, NO_DISTRICT_LABEL.get(lang, NO_DISTRICT_LABEL["en"]))]
+        if any(not r.meta.get("district") for r in recs)
+        else []
+    )
     form = (
         '<form class="kb-filter" data-kb-filter-form hidden>'
-        + _select("district", labels.t(lang, "district"), [(d, d) for d in sorted(districts)], lang)
+        + _select("district", labels.t(lang, "district"), [(d, d) for d in sorted(districts)] + no_district, lang)
         + _select("themes", labels.t(lang, "themes"), [(t, label("theme", t, lang)) for t in vocab_themes], lang)
         + _select(
             "list",
@@ -154,4 +164,5 @@ def collection_index(rec: PageRecord, state: BuildState) -> str:
     recs = _members(state, rec.lang, coll)
     if not recs:
         return f"<p>{labels.t(rec.lang, 'none')}</p>"
-    return {"policies": _policies_index, "cases": _cases_index, "playbooks": _playbooks_index}[coll](rec, recs)
+    indexes = {"policies": _policies_index, "cases": _cases_index, "playbooks": _playbooks_index}
+    return indexes.get(coll, set_pages.sets_index)(rec, recs)

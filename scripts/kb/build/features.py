@@ -10,7 +10,20 @@ other late transform has added its HTML.
 
 from __future__ import annotations
 
-from . import backlinks, citations, collection_index, handout, i18n_html, redirects, search, stale, tooltips, validators
+from . import (
+    backlinks,
+    citations,
+    collection_index,
+    handout,
+    i18n_html,
+    redirects,
+    search,
+    set_pages,
+    share,
+    stale,
+    tooltips,
+    validators,
+)
 from .registry import Registry
 
 
@@ -25,12 +38,22 @@ def registry() -> Registry:
             validators.translation_exists,
             validators.collection_ids_valid,
         ],
-        site_validators=[validators.related_ids_exist, validators.collections_have_their_index],
+        site_validators=[
+            validators.related_ids_exist,
+            validators.collections_have_their_index,
+            set_pages.set_refs_valid,
+        ],
         html_transforms=[i18n_html.permalink_title, tooltips.term_tooltips],
-        late_generators={"handout": handout.handout, "collection-index": collection_index.collection_index},
+        late_generators={
+            "handout": handout.handout,
+            "collection-index": collection_index.collection_index,
+            "set-items": set_pages.set_items,
+        },
         late_transforms=[
             stale.prepend_stale_notice,
             backlinks.referenced_by_section,
+            set_pages.used_in_sets,
+            share.share_box,
             tooltips.one_tooltip_per_term,
         ],
         post_build=[search.minify_search_worker, redirects.write_redirects],

@@ -27,6 +27,7 @@ from ..model.sources import SOURCE_PAGE
 from ..model.terms import load as load_terms
 from ..model.tree import COLLECTIONS, DEFAULT_LANG, LANGS, SINGLE_LANGUAGE_FILE, base_path, lang_path, related_problems
 from . import pairs, provenance
+from . import sets as set_refs
 from .pairs import PairChecks, page_fingerprint
 
 _ATTR_ANY_ID = re.compile(r"\{:?[^}\n]*?(?<![\w-])#([A-Za-z0-9_\-:.\u00a0-\uffff]+)[^}\n]*\}")
@@ -102,6 +103,7 @@ class Checker(PairChecks):
         self.check_nav()
         self.check_schema()
         self.check_provenance()
+        set_refs.check(self)
         return sorted(set(self.findings))
 
     def check_provenance(self) -> None:

@@ -71,6 +71,17 @@ RULES: dict[str, Rule] = {
         ),
         Rule("XRF050", "xrefs", "page is in no navigation and linked from nowhere"),
         Rule("XRF051", "xrefs", "navigation entry to a missing page"),
+        Rule(
+            "XRF060",
+            "xrefs",
+            "a case set's English page lists other references (or another order) than its Chinese page",
+        ),
+        Rule("XRF061", "xrefs", "a case set item refers to a page that does not exist"),
+        Rule("XRF062", "xrefs", "a case set item refers to a section the page does not have (in the set's language)"),
+        Rule("XRF063", "xrefs", "a case set item uses an ID that was renamed without leaving an alias"),
+        Rule("XRF064", "xrefs", "a case set item refers to the other language's file (x.en.md): refer to x.md"),
+        Rule("XRF065", "xrefs", "a case set refers to itself"),
+        Rule("XRF066", "xrefs", "a case set item's reference is malformed (path characters, not FOLDER/ID.md#SECTION)"),
         Rule("PRV001", "xrefs", "a citation names a source paragraph or reference entry that does not exist"),
         Rule(
             "PRV002",

@@ -276,6 +276,9 @@ def _front_matter_positions(doc: Doc) -> dict[tuple, tuple[int, int]]:
     return out
 
 
+front_matter_positions = _front_matter_positions
+
+
 def validate_meta(
     rel_path: str, meta: Mapping[str, Any], position: Callable[[tuple], tuple[int, int]] | None = None
 ) -> list[Finding]:

@@ -16,7 +16,7 @@ LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 # collection folder -> what one of its pages is called (in this order on the site)
-COLLECTIONS = {"policies": "policy", "cases": "case", "playbooks": "playbook"}
+COLLECTIONS = {"policies": "policy", "cases": "case", "playbooks": "playbook", "sets": "set"}
 
 # Placeholders an editor writes in a page on a line of its own, replaced at
 # build time: ``<!-- kb:NAME -->``.
