@@ -436,25 +436,7 @@ def test_phone_layout(phone, site_server, lang: str) -> None:
     assert phone.locator("#__drawer").is_checked()
     assert nav_link.is_visible() and _in_viewport(phone, nav_link), "the navigation did not open"
 
-    # a wide table (the case catalogue) scrolls inside its own box while the page does not
-    visit(phone, site_server, lang_path("/cases/", lang))
-    scroller = phone.evaluate(
-        """() => {
-          for (const table of document.querySelectorAll('.md-content table')) {
-            for (let el = table; el && !el.classList.contains('md-content'); el = el.parentElement) {
-              const ox = getComputedStyle(el).overflowX;
-              if ((ox === 'auto' || ox === 'scroll') && el.scrollWidth > el.clientWidth) {
-                el.scrollLeft = 40;
-                return {tag: el.tagName, cls: el.className, sw: el.scrollWidth, cw: el.clientWidth, left: el.scrollLeft};
-              }
-            }
-          }
-          return null;
-        }"""
-    )
-    assert scroller is not None, "no wide table scrolling in its own box on the case catalogue"
-    assert scroller["left"] > 0, scroller
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # the collection indexes (cards, the title first, no sideways scroll): tests/test_keyboard_phone.py
 
 
 def _in_viewport(page, locator) -> bool:
