@@ -86,8 +86,9 @@ document.addEventListener("click", function (event) {
    The menu from the keyboard. The labels that open and close parts of the
    menu are keyboard stops (overrides/partials/nav-item.html, header.html);
    Material clicks a focused label on Enter, this adds Space, Escape (closes
-   the drawer and returns to the menu button) and aria-expanded on the menu
-   button. A section heading on a wide screen opens nothing: no stop there.
+   the drawer and returns to the menu button), aria-expanded on the menu
+   button, and moves the focus into the drawer when it opens and closes the
+   drawer when the focus leaves it. A section heading on a wide screen opens nothing: no stop there.
    A glossary term (abbr.kb-term) is a stop: Material shows its definition on
    focus as on hover, and describes the term with it (aria-describedby). */
 (function () {
@@ -122,6 +123,15 @@ document.addEventListener("click", function (event) {
       }, 300);
     });
     if (drawer) drawer.addEventListener("change", sync);
+    // the focus leaving the open drawer (to the page it covers) closes it
+    document.addEventListener("focusin", function (event) {
+      if (!drawer || !drawer.checked || wide.matches || event.target === button) return;
+      var menu = document.getElementById("__kb_drawer");
+      if (menu && !menu.contains(event.target)) {
+        drawer.checked = false;
+        drawer.dispatchEvent(new Event("change"));
+      }
+    });
     sync();
     stops();
     if (wide.addEventListener) wide.addEventListener("change", stops);
