@@ -108,3 +108,73 @@ document.addEventListener("click", function (event) {
   event.preventDefault();
 });
 /* <<< kb:citations <<< */
+
+/* >>> kb:keyboard-phone (issue 18, item 4) >>>
+   The menu from the keyboard. The labels that open and close parts of the
+   menu are keyboard stops (overrides/partials/nav-item.html, header.html);
+   Material clicks a focused label on Enter, this adds Space, Escape (closes
+   the drawer and returns to the menu button), aria-expanded on the menu
+   button, and moves the focus into the drawer when it opens and closes the
+   drawer when the focus leaves it. A section heading on a wide screen opens nothing: no stop there.
+   A glossary term (abbr.kb-term) is a stop: Material shows its definition on
+   focus as on hover, and describes the term with it (aria-describedby). */
+(function () {
+  var wide = window.matchMedia("(min-width: 76.25em)");
+  function stops() {
+    document.querySelectorAll(".md-nav--primary .md-nav__item--section > label.md-nav__link").forEach(function (label) {
+      label.setAttribute("tabindex", wide.matches ? "-1" : "0");
+    });
+    document.querySelectorAll(".md-nav--primary label.md-nav__title[for='__toc']").forEach(function (label) {
+      label.setAttribute("tabindex", "0");
+    });
+    document.querySelectorAll(".md-typeset abbr.kb-term:not([tabindex])").forEach(function (abbr) {
+      abbr.setAttribute("tabindex", "0");
+    });
+  }
+  function setup() {
+    var drawer = document.getElementById("__drawer");
+    var button = document.querySelector(".md-header__button[for='__drawer']");
+    function sync() { if (drawer && button) button.setAttribute("aria-expanded", String(drawer.checked)); }
+    function onTop(el) {
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height) return false;
+      var hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return !!hit && (hit === el || el.contains(hit));
+    }
+    // opened from the keyboard: the focus moves into the menu (the page beside it is covered)
+    if (drawer && button) drawer.addEventListener("change", function () {
+      if (!drawer.checked || document.activeElement !== button) return;
+      setTimeout(function () { // after the drawer's slide (0.25s)
+        var items = document.querySelectorAll("#__kb_drawer a[href], #__kb_drawer label[tabindex='0']");
+        for (var i = 0; i < items.length; i++) if (onTop(items[i])) { items[i].focus(); return; }
+      }, 300);
+    });
+    if (drawer) drawer.addEventListener("change", sync);
+    // the focus leaving the open drawer (to the page it covers) closes it
+    document.addEventListener("focusin", function (event) {
+      if (!drawer || !drawer.checked || wide.matches || event.target === button) return;
+      var menu = document.getElementById("__kb_drawer");
+      if (menu && !menu.contains(event.target)) {
+        drawer.checked = false;
+        drawer.dispatchEvent(new Event("change"));
+      }
+    });
+    sync();
+    stops();
+    if (wide.addEventListener) wide.addEventListener("change", stops);
+    document.addEventListener("keydown", function (event) {
+      var el = document.activeElement;
+      if ((event.key === " " || event.key === "Spacebar") && el instanceof HTMLLabelElement && el.hasAttribute("tabindex")) {
+        event.preventDefault();
+        el.click();
+      } else if (event.key === "Escape" && drawer && drawer.checked) {
+        drawer.checked = false;
+        drawer.dispatchEvent(new Event("change"));
+        if (button) button.focus();
+      }
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
+/* <<< kb:keyboard-phone <<< */

@@ -56,10 +56,12 @@ def _policies_index(rec: PageRecord, recs: list[PageRecord]) -> str:
 
 def _table(head: list[str], rows: list[list[str]], cls: str, row_attrs: list[str] | None = None) -> str:
     th = "".join(f"<th>{h}</th>" for h in head)
+    # each cell names its column: on a phone a row is a card, a cell a labelled line (kb.css)
+    labels_ = [f' data-label="{html.escape(html.unescape(h), quote=True)}"' for h in head]
     body = []
     for i, row in enumerate(rows):
         attrs = row_attrs[i] if row_attrs else ""
-        body.append(f"<tr{attrs}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+        body.append(f"<tr{attrs}>" + "".join(f"<td{lab}>{c}</td>" for lab, c in zip(labels_, row)) + "</tr>")
     # Material styles only tables without a class: the class goes on a wrapper.
     return (
         f'<div class="{cls}">\n<table>\n<thead><tr>{th}</tr></thead>\n<tbody>\n'
@@ -93,8 +95,8 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         themes.update(th)
         rows.append(
             [
-                html.escape(str(m.get("id") or stem_of(r.base))),
                 labels.link(rec, r),
+                html.escape(str(m.get("id") or stem_of(r.base))),
                 labels.text(m.get("community"), lang),
                 labels.text(m.get("district"), lang),
                 html.escape(label("list", lst, lang, short=True)) if lst else labels.tbs(lang),
@@ -129,7 +131,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         + "</form>"
     )
     table = _table(
-        [labels.t(lang, k) for k in ("id", "title", "community", "district", "list", "year", "themes")],
+        [labels.t(lang, k) for k in ("title", "id", "community", "district", "list", "year", "themes")],
         rows,
         cls="kb-collection kb-cases",
         row_attrs=attrs,
