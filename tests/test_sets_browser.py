@@ -70,7 +70,8 @@ def test_section_permalinks_are_visible_and_tappable_on_a_phone(chromium, site_s
 
 def _visible_ids(page) -> list[str]:
     return page.eval_on_selector_all(
-        "table[data-kb-filter-table] tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.cells[0].textContent)"
+        "table[data-kb-filter-table] tbody tr",
+        "rows => rows.filter(r => !r.hidden).map(r => r.querySelector('a').getAttribute('href').split('/').filter(Boolean).pop())",
     )
 
 
