@@ -75,6 +75,9 @@ def _select(name: str, caption: str, options: list[tuple[str, str]], lang: str) 
     return f'<label>{caption} <select name="{name}" data-kb-filter="{name}">{opts}</select></label>'
 
 
+_KIND_HEAD = {"zh": "类型", "en": "Kind"}  # the case kind column (vocabulary case_kind)
+
+
 def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
     lang = rec.lang
     rows, attrs = [], []
@@ -84,6 +87,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         th = [str(t) for t in (m.get("themes") or [])]
         district = str(m.get("district") or "")
         lst = str(m.get("list") or "")
+        kind = str(m.get("kind") or "method")  # the schema's default
         districts.add(district) if district else None
         lists.add(lst) if lst else None
         themes.update(th)
@@ -91,6 +95,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
             [
                 html.escape(str(m.get("id") or stem_of(r.base))),
                 labels.link(rec, r),
+                html.escape(label("case_kind", kind, lang)),
                 labels.text(m.get("community"), lang),
                 labels.text(m.get("district"), lang),
                 html.escape(label("list", lst, lang, short=True)) if lst else labels.tbs(lang),
@@ -103,6 +108,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         attrs.append(
             f' data-district="{html.escape(district)}" data-list="{html.escape(lst)}"'
             f' data-themes="{html.escape(" ".join(th))}"'
+            f' data-kind="{html.escape(kind)}"'
         )
     vocab_themes = [t for t in vocabulary()["theme"] if t in themes]
     form = (
@@ -118,8 +124,10 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         + f" <output data-kb-filter-count>{html.escape(labels.t(lang, 'count').format(n=len(recs)))}</output>"
         + "</form>"
     )
+    head = [labels.t(lang, k) for k in ("id", "title", "community", "district", "list", "year", "themes")]
+    head.insert(2, _KIND_HEAD[lang])
     table = _table(
-        [labels.t(lang, k) for k in ("id", "title", "community", "district", "list", "year", "themes")],
+        head,
         rows,
         cls="kb-collection kb-cases",
         row_attrs=attrs,

@@ -1,0 +1,91 @@
+"""Teaching material (issue 17), asserted on the built site: the mechanism
+cases follow one case-study template in both languages and join the case
+library as their own kind."""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from pathlib import Path
+
+import yaml
+from sitebuild import ROOT
+
+CASES = ROOT / "docs" / "cases"
+
+# the fixed case-study template: anchor -> heading in each language
+TEMPLATE = {
+    "context": ("背景", "Context"),
+    "problem": ("问题", "Problem"),
+    "steps": ("做法与步骤", "What was done"),
+    "evidence": ("原文给出的依据", "Evidence the source gives"),
+    "not-said": ("原文没有说明的", "What the source does not say"),
+    "questions": ("联系本社区的问题", "Questions for your own community"),
+}
+
+
+def _meta(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("---", 2)[1]) or {}
+
+
+def mechanism_ids() -> list[str]:
+    return sorted(
+        p.stem for p in CASES.glob("*.md") if not p.name.endswith(".en.md") and _meta(p).get("kind") == "mechanism"
+    )
+
+
+def _h2(html: str) -> list[tuple[str, str]]:
+    """(id, visible text) of every h2 of the article."""
+    out = []
+    for m in re.finditer(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', html, re.S):
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", m.group(2))).replace("¶", "").strip()
+        out.append((m.group(1), text))
+    return out
+
+
+def test_the_nine_mechanisms_of_the_issue_have_a_case_page() -> None:
+    assert len(mechanism_ids()) == 9, mechanism_ids()
+
+
+def test_every_mechanism_case_has_every_template_section_in_both_languages(built_site: Path) -> None:
+    for case_id in mechanism_ids():
+        for lang, prefix in (("zh", ""), ("en", "en/")):
+            page = built_site / prefix / "cases" / case_id / "index.html"
+            heads = _h2(page.read_text(encoding="utf-8"))
+            ids = [i for i, _ in heads]
+            want = list(TEMPLATE)
+            assert [i for i in ids if i in TEMPLATE] == want, f"{lang} {case_id}: sections {ids}"
+            for anchor, text in heads:
+                if anchor in TEMPLATE:
+                    expected = TEMPLATE[anchor][0 if lang == "zh" else 1]
+                    assert text == expected, f"{lang} {case_id}: heading {text!r}, want {expected!r}"
+            html = page.read_text(encoding="utf-8")
+            steps = html.split('id="steps"', 1)[1].split("<h2", 1)[0]
+            assert "<ol>" in steps, f"{lang} {case_id}: the steps are not an ordered list"
+            questions = html.split('id="questions"', 1)[1].split("<h2", 1)[0]
+            assert questions.count("<li>") >= 2, f"{lang} {case_id}: fewer than two questions"
+
+
+def test_the_case_index_shows_the_kind_of_every_case(built_site: Path) -> None:
+    mech = set(mechanism_ids())
+    for lang, prefix, label in (("zh", "", "机制案例"), ("en", "en/", "Mechanism case")):
+        html = (built_site / prefix / "cases" / "index.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<tr [^>]*data-kind="(\w+)"[^>]*>\s*<td>([a-z0-9-]+)</td>(.*?)</tr>', html, re.S)
+        kinds = {cid: kind for kind, cid, _ in rows}
+        assert {c for c, k in kinds.items() if k == "mechanism"} == mech, lang
+        assert "lz-longpanyuan-136" in kinds and kinds["lz-longpanyuan-136"] == "method", lang
+        for kind, cid, cells in rows:
+            if kind == "mechanism":
+                assert f"<td>{label}</td>" in cells, f"{lang} {cid}: no visible kind"
+
+
+def test_search_finds_the_mechanism_cases(built_site: Path) -> None:
+    """Each language's search index holds each mechanism case under its own title."""
+    for lang, prefix in (("zh", ""), ("en", "en/")):
+        index = json.loads((built_site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        titles = {d["location"]: d["title"].replace("\u200b", "") for d in index["docs"]}  # zh: word breaks
+        for case_id in mechanism_ids():
+            src = CASES / (f"{case_id}.md" if lang == "zh" else f"{case_id}.en.md")
+            assert titles.get(f"cases/{case_id}/") == _meta(src)["title"], f"{lang} {case_id}"
