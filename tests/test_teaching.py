@@ -89,3 +89,21 @@ def test_search_finds_the_mechanism_cases(built_site: Path) -> None:
         for case_id in mechanism_ids():
             src = CASES / (f"{case_id}.md" if lang == "zh" else f"{case_id}.en.md")
             assert titles.get(f"cases/{case_id}/") == _meta(src)["title"], f"{lang} {case_id}"
+
+
+def test_the_reading_list_names_the_eleven_documents_each_to_be_collected(built_site: Path) -> None:
+    for prefix, nav, tbs in (("", "阅读书目", "待补充：全文待收集"), ("en/", "Reading list", "text to be collected")):
+        html = (built_site / prefix / "course" / "reading-list" / "index.html").read_text(encoding="utf-8")
+        docs = html.split('id="documents"', 1)[1].split("<h2", 1)[0]
+        items = re.findall(r"<li>(.*?)</li>", docs, re.S)
+        assert len(items) == 11, prefix
+        for item in items:
+            href = re.search(r'href="\.\./\.\./policies/([a-z0-9-]+)/"', item)
+            assert href and (CASES.parent / "policies" / f"{href.group(1)}.md").exists(), item
+            assert 'class="kb-tbs"' in item and tbs in item, item
+        notice = html.split('id="national-list"', 1)[1].split("<h2", 1)[0]
+        assert "《关于公布优秀社区工作法遴选结果的通知》" in notice and "2018" in notice
+        home = (built_site / prefix / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'href="[^"]*course/reading-list/"[^>]*>\s*(<[^>]+>\s*)*' + nav, home), f"{prefix}: not in nav"
+        index = json.loads((built_site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert any(d["location"] == "course/reading-list/" for d in index["docs"]), f"{prefix}: not in search"
