@@ -107,3 +107,86 @@ def test_the_reading_list_names_the_eleven_documents_each_to_be_collected(built_
         assert re.search(r'href="[^"]*course/reading-list/"[^>]*>\s*(<[^>]+>\s*)*' + nav, home), f"{prefix}: not in nav"
         index = json.loads((built_site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
         assert any(d["location"] == "course/reading-list/" for d in index["docs"]), f"{prefix}: not in search"
+
+
+# --- the national list (issue 17, item 7) ---------------------------------------------------------
+
+LIST_PAGE = "cases/lists/mca-2018-100/index.html"
+TEMPLATE_XLSX = ROOT / "docs" / "assets" / "kb-cases-template.xlsx"
+
+
+def _on_national_list() -> list[str]:
+    return sorted(
+        p.stem for p in CASES.glob("*.md") if not p.name.endswith(".en.md") and _meta(p).get("list") == "mca-2018-100"
+    )
+
+
+def test_the_national_list_shows_its_coverage_counted_from_the_cases(built_site: Path) -> None:
+    on_list = _on_national_list()
+    assert on_list, "no case on the 2018 list"
+    for prefix, text in (
+        ("", f"本库收录其中 {len(on_list)} 个（共 100 个）"),
+        ("en/", f"{len(on_list)} of 100 in this library"),
+    ):
+        html = (built_site / prefix / LIST_PAGE).read_text(encoding="utf-8")
+        coverage = html.split('id="coverage"', 1)[1].split("<h2", 1)[0]
+        assert text in coverage, prefix
+        assert sorted(re.findall(r'href="\.\./\.\./([a-z0-9-]+)/"', coverage)) == on_list, prefix
+        for name in ("草厂", "世纪城", "翠竹园", "Caochang", "Shijicheng", "Cuizhuyuan"):
+            if (prefix == "") == (not name.isascii()):
+                assert name in html.split('id="named"', 1)[1], f"{prefix}: {name}"
+        href = re.search(r'href="([^"]+\.xlsx)"', html).group(1)
+        url = (built_site / prefix / "cases/lists/mca-2018-100/" / href).resolve()
+        assert url.read_bytes() == TEMPLATE_XLSX.read_bytes(), f"{prefix}: the download link misses the template"
+
+
+def test_the_coverage_counts_a_new_entry_of_the_list() -> None:
+    from kb.build.list_coverage import list_coverage
+    from kb.build.registry import BuildState, PageRecord
+
+    state = BuildState()
+    page = PageRecord(
+        "cases/lists/mca-2018-100.en.md",
+        "cases/lists/mca-2018-100.md",
+        "en",
+        "en/cases/lists/mca-2018-100/",
+        "",
+        {},
+        "",
+    )
+    state.record(page)
+    for i, lst in enumerate(["mca-2018-100", "local", "mca-2018-100", None]):
+        state.record(
+            PageRecord(
+                f"cases/c{i}.en.md",
+                f"cases/c{i}.md",
+                "en",
+                f"en/cases/c{i}/",
+                f"C{i}",
+                {"id": f"c{i}", "list": lst},
+                "",
+            )
+        )
+    out = list_coverage(page, state)
+    assert "2 of 100 in this library" in out and out.count("<li>") == 2
+
+
+def test_the_template_has_the_importers_columns_and_imports_cleanly(tmp_path: Path) -> None:
+    from import_support import copy_docs, run
+    from openpyxl import load_workbook
+
+    from kb.importer import template
+    from kb.importer.rows import COLUMNS
+
+    ws = load_workbook(TEMPLATE_XLSX, read_only=True).active
+    cells = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert cells[0] == list(COLUMNS), (
+        "the header is not the importer's columns (regenerate: python -m kb.importer.template)"
+    )
+    assert len(cells) == 2 and cells == template.rows(), "docs/assets/kb-cases-template.xlsx is stale"
+    docs = copy_docs(tmp_path)
+    proc = run("--docs", docs, TEMPLATE_XLSX)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    example = template.EXAMPLE["id"]
+    page = (docs / "cases" / f"{example}.md").read_text(encoding="utf-8")
+    assert "list: mca-2018-100" in page and "北京市草厂社区工作法" in page

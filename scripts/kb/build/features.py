@@ -11,6 +11,7 @@ other late transform has added its HTML.
 from __future__ import annotations
 
 from . import backlinks, citations, collection_index, handout, i18n_html, redirects, search, stale, tooltips, validators
+from .list_coverage import list_coverage
 from .registry import Registry
 
 
@@ -27,7 +28,11 @@ def registry() -> Registry:
         ],
         site_validators=[validators.related_ids_exist, validators.collections_have_their_index],
         html_transforms=[i18n_html.permalink_title, tooltips.term_tooltips],
-        late_generators={"handout": handout.handout, "collection-index": collection_index.collection_index},
+        late_generators={
+            "handout": handout.handout,
+            "collection-index": collection_index.collection_index,
+            "list-coverage": list_coverage,
+        },
         late_transforms=[
             stale.prepend_stale_notice,
             backlinks.referenced_by_section,
