@@ -190,3 +190,54 @@ def test_the_template_has_the_importers_columns_and_imports_cleanly(tmp_path: Pa
     example = template.EXAMPLE["id"]
     page = (docs / "cases" / f"{example}.md").read_text(encoding="utf-8")
     assert "list: mca-2018-100" in page and "北京市草厂社区工作法" in page
+
+
+# --- exercises (issue 17, item 4) ------------------------------------------------------------------
+
+EXERCISES = ["sort-issues", "closed-loop", "three-lists", "access-list", "five-forces"]
+
+
+def test_every_exercise_is_a_worksheet_without_answers_in_nav_and_search(built_site: Path) -> None:
+    for prefix in ("", "en/"):
+        index = json.loads((built_site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = {d["location"] for d in index["docs"]}
+        for ex in EXERCISES:
+            html = (built_site / prefix / "course" / "exercises" / ex / "index.html").read_text(encoding="utf-8")
+            sheet = html.split('class="kb-worksheet"', 1)[1]
+            assert re.search(r"<table>", sheet), f"{prefix}{ex}: no worksheet table"
+            assert len(re.findall(r"<td>\s*</td>", sheet)) >= 10, f"{prefix}{ex}: no empty cells to fill in"
+            assert "<details" not in html.split('class="md-content"', 1)[1], f"{prefix}{ex}: an answer block"
+            assert re.search(
+                rf'class="md-nav__link[^"]*"[^>]*href="[^"]*exercises/{ex}/"|href="[^"]*exercises/{ex}/"', html
+            )
+            assert f"course/exercises/{ex}/" in locations, f"{prefix}{ex}: not in search"
+
+
+def test_exercises_print_as_worksheets(chromium, site_server) -> None:
+    from browser_support import lang_path, new_context
+
+    ctx = new_context(chromium, site_server, {"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        # the worksheet CSS is the same on every exercise (the static test covers each page): one per language
+        for lang, exercises in (("zh", EXERCISES[:1]), ("en", EXERCISES[-1:])):
+            for ex in exercises:
+                path = lang_path(f"/course/exercises/{ex}/", lang)
+                assert page.goto(site_server.url(path)).status == 200, path
+                page.emulate_media(media="print")
+                state = page.evaluate(
+                    """() => ({
+                      hidden: ['.md-sidebar--primary', '.md-sidebar--secondary', '.md-header', '.md-footer']
+                        .map(s => getComputedStyle(document.querySelector(s)).display),
+                      cells: Array.from(document.querySelectorAll('.kb-worksheet td'))
+                        .map(td => td.getBoundingClientRect().height),
+                      open: document.querySelectorAll('.md-content details').length,
+                    })"""
+                )
+                assert state["hidden"] == ["none"] * 4, f"{path}: navigation printed {state['hidden']}"
+                assert state["cells"] and min(state["cells"]) >= 40, f"{path}: no room to write {state['cells'][:3]}"
+                assert state["open"] == 0, path
+                page.emulate_media(media="screen")
+        assert not ctx.kb_requests.foreign()
+    finally:
+        ctx.close()
