@@ -241,3 +241,24 @@ def test_exercises_print_as_worksheets(chromium, site_server) -> None:
         assert not ctx.kb_requests.foreign()
     finally:
         ctx.close()
+
+
+# --- application self-checks (issue 17, item 5) ----------------------------------------------------
+
+APPLY_MODULES = ["process-control", "process-efficiency", "production-factors", "flagship-brands"]
+QUESTION = re.compile(r'<details class="question">\s*<summary>(.*?)</summary>(.*?)</details>', re.S)
+
+
+def test_modules_ask_application_questions_whose_answers_cite_the_source(built_site: Path) -> None:
+    for prefix, mark in (("", "应用："), ("en/", "Apply:")):
+        handout = (built_site / prefix / "course" / "handout" / "index.html").read_text(encoding="utf-8")
+        handout_questions = {htmllib.unescape(q) for q, _ in QUESTION.findall(handout)}
+        for module in APPLY_MODULES:
+            html = (built_site / prefix / "course" / module / "index.html").read_text(encoding="utf-8")
+            questions = QUESTION.findall(html)
+            applied = [(q, a) for q, a in questions if htmllib.unescape(q).startswith(mark)]
+            assert len(applied) >= 2, f"{prefix}{module}: {len(applied)} application questions"
+            assert len(questions) > len(applied), f"{prefix}{module}: the recall questions are gone"
+            for q, a in applied:
+                assert re.search(r'href="\.\./source-reading/#p\d+"', a), f"{prefix}{module}: uncited answer to {q}"
+                assert htmllib.unescape(q) in handout_questions, f"{prefix}: the handout lacks {q}"
