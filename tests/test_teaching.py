@@ -194,6 +194,8 @@ def test_the_template_has_the_importers_columns_and_imports_cleanly(tmp_path: Pa
 
 # --- exercises (issue 17, item 4) ------------------------------------------------------------------
 
+# a page in the navigation is its own active link there
+IN_NAV = '<a href="./" class="md-nav__link md-nav__link--active">'
 EXERCISES = ["sort-issues", "closed-loop", "three-lists", "access-list", "five-forces"]
 
 
@@ -207,9 +209,7 @@ def test_every_exercise_is_a_worksheet_without_answers_in_nav_and_search(built_s
             assert re.search(r"<table>", sheet), f"{prefix}{ex}: no worksheet table"
             assert len(re.findall(r"<td>\s*</td>", sheet)) >= 10, f"{prefix}{ex}: no empty cells to fill in"
             assert "<details" not in html.split('class="md-content"', 1)[1], f"{prefix}{ex}: an answer block"
-            assert re.search(
-                rf'class="md-nav__link[^"]*"[^>]*href="[^"]*exercises/{ex}/"|href="[^"]*exercises/{ex}/"', html
-            )
+            assert IN_NAV in html, f"{prefix}{ex}: not in nav"
             assert f"course/exercises/{ex}/" in locations, f"{prefix}{ex}: not in search"
 
 
@@ -262,3 +262,33 @@ def test_modules_ask_application_questions_whose_answers_cite_the_source(built_s
             for q, a in applied:
                 assert re.search(r'href="\.\./source-reading/#p\d+"', a), f"{prefix}{module}: uncited answer to {q}"
                 assert htmllib.unescape(q) in handout_questions, f"{prefix}: the handout lacks {q}"
+
+
+# --- learning paths (issue 17, item 6) -------------------------------------------------------------
+
+PATHS = ["path-community-secretaries", "path-subdistrict-cadres"]
+
+
+def test_each_learning_path_is_an_ordered_route_through_modules_cases_and_exercises(built_site: Path) -> None:
+    mech = set(mechanism_ids())
+    for prefix in ("", "en/"):
+        index = json.loads((built_site / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        locations = {d["location"] for d in index["docs"]}
+        for path in PATHS:
+            page = built_site / prefix / "course" / path / "index.html"
+            html = page.read_text(encoding="utf-8")
+            article = html.split('class="md-content"', 1)[1].split('id="sources"', 1)[0]
+            assert article.count("<ol>") >= 4, f"{prefix}{path}: not an ordered route"
+            targets = []
+            for href in re.findall(r'<a href="([^"#]+)(?:#[^"]*)?"', article):
+                target = (page.parent / href).resolve()
+                if target.is_relative_to(built_site.resolve()) and href.endswith("/"):
+                    assert (target / "index.html").exists(), f"{prefix}{path}: broken link {href}"
+                    targets.append(target.relative_to((built_site / prefix).resolve()).as_posix())
+            modules = [t for t in targets if t.split("/")[-1] in APPLY_MODULES]
+            cases = {t.split("/")[-1] for t in targets if t.startswith("cases/")}
+            exercises = {t.split("/")[-1] for t in targets if t.startswith("course/exercises/")}
+            assert set(modules) >= {f"course/{m}" for m in APPLY_MODULES}, f"{prefix}{path}: modules {modules}"
+            assert len(cases & mech) >= 6 and len(exercises) >= 4, f"{prefix}{path}: {cases} {exercises}"
+            assert f"course/{path}/" in locations, f"{prefix}{path}: not in search"
+            assert IN_NAV in html, f"{prefix}{path}: not in nav"
