@@ -292,3 +292,23 @@ def test_each_learning_path_is_an_ordered_route_through_modules_cases_and_exerci
             assert len(cases & mech) >= 6 and len(exercises) >= 4, f"{prefix}{path}: {cases} {exercises}"
             assert f"course/{path}/" in locations, f"{prefix}{path}: not in search"
             assert IN_NAV in html, f"{prefix}{path}: not in nav"
+
+
+# --- brand playbooks promise only what is on them (issue 17, item 7) -------------------------------
+
+BRAND_PLAYBOOKS = ["fendou-branch", "hongqi-grid", "red-steward", "volunteer-express-136"]
+
+
+def test_brand_playbooks_without_steps_say_so_and_point_to_mechanism_cases(built_site: Path) -> None:
+    mech = set(mechanism_ids())
+    for prefix, note in (("", "本手册暂无可照做的步骤"), ("en/", "This playbook has no steps to follow yet")):
+        for pid in BRAND_PLAYBOOKS:
+            html = (built_site / prefix / "playbooks" / pid / "index.html").read_text(encoding="utf-8")
+            article = html.split('class="md-content"', 1)[1]
+            ids = [i for i, _ in _h2(article)]
+            assert not {"steps", "checklist", "measures"} & set(ids), f"{prefix}{pid}: promises {ids}"
+            assert 'type="checkbox"' not in article, f"{prefix}{pid}: a checklist to tick"
+            assert note in article, f"{prefix}{pid}: no notice"
+            see = article.split('id="see-instead"', 1)[1].split("<h2", 1)[0]
+            linked = set(re.findall(r'href="\.\./\.\./cases/([a-z0-9-]+)/"', see))
+            assert linked & mech, f"{prefix}{pid}: no mechanism case to study instead"
