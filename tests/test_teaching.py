@@ -213,8 +213,8 @@ def test_every_exercise_is_a_worksheet_without_answers_in_nav_and_search(built_s
             assert f"course/exercises/{ex}/" in locations, f"{prefix}{ex}: not in search"
 
 
-def test_exercises_print_as_worksheets(chromium, site_server) -> None:
-    from browser_support import lang_path, new_context
+def test_exercises_print_as_worksheets_and_search_finds_the_new_pages(chromium, site_server) -> None:
+    from browser_support import lang_path, new_context, search
 
     ctx = new_context(chromium, site_server, {"width": 1280, "height": 900})
     try:
@@ -238,6 +238,14 @@ def test_exercises_print_as_worksheets(chromium, site_server) -> None:
                 assert state["cells"] and min(state["cells"]) >= 40, f"{path}: no room to write {state['cells'][:3]}"
                 assert state["open"] == 0, path
                 page.emulate_media(media="screen")
+        # a reader's search finds the new pages (Material searches on keyup: browser_support.search)
+        for lang, query, want in (
+            ("zh", "数字城管", "/cases/lz-digital-city-closed-loop/"),
+            ("en", "worksheet", "/en/course/exercises/"),
+        ):
+            assert page.goto(site_server.url(lang_path("/", lang))).status == 200
+            paths = [r["path"] for r in search(page, query)]
+            assert any(p.startswith(want) for p in paths), f"{lang} {query!r}: {paths}"
         assert not ctx.kb_requests.foreign()
     finally:
         ctx.close()
