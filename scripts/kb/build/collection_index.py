@@ -79,6 +79,7 @@ def _select(name: str, caption: str, options: list[tuple[str, str]], lang: str) 
 
 NO_DISTRICT = "none"
 NO_DISTRICT_LABEL = {"zh": "原文未载明城区", "en": "District not given"}
+_KIND_HEAD = {"zh": "类型", "en": "Kind"}  # the case kind column (vocabulary case_kind)
 
 
 def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
@@ -90,6 +91,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         th = [str(t) for t in (m.get("themes") or [])]
         district = str(m.get("district") or "")
         lst = str(m.get("list") or "")
+        kind = str(m.get("kind") or "method")  # the schema's default
         districts.add(district) if district else None
         lists.add(lst) if lst else None
         themes.update(th)
@@ -97,6 +99,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
             [
                 labels.link(rec, r),
                 html.escape(str(m.get("id") or stem_of(r.base))),
+                html.escape(label("case_kind", kind, lang)),
                 labels.text(m.get("community"), lang),
                 labels.text(m.get("district"), lang),
                 html.escape(label("list", lst, lang, short=True)) if lst else labels.tbs(lang),
@@ -109,6 +112,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         attrs.append(
             f' data-district="{html.escape(district)}" data-list="{html.escape(lst)}"'
             f' data-themes="{html.escape(" ".join(th))}"'
+            f' data-kind="{html.escape(kind)}"'
         )
     vocab_themes = [t for t in vocabulary()["theme"] if t in themes]
     # a case whose district the source does not give is a choice of its own (``?district=none``)
@@ -130,8 +134,10 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         + f" <output data-kb-filter-count>{html.escape(labels.t(lang, 'count').format(n=len(recs)))}</output>"
         + "</form>"
     )
+    head = [labels.t(lang, k) for k in ("title", "id", "community", "district", "list", "year", "themes")]
+    head.insert(2, _KIND_HEAD[lang])
     table = _table(
-        [labels.t(lang, k) for k in ("title", "id", "community", "district", "list", "year", "themes")],
+        head,
         rows,
         cls="kb-collection kb-cases",
         row_attrs=attrs,

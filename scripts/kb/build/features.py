@@ -24,6 +24,7 @@ from . import (
     tooltips,
     validators,
 )
+from .list_coverage import list_coverage
 from .registry import Registry
 
 
@@ -48,6 +49,7 @@ def registry() -> Registry:
             "handout": handout.handout,
             "collection-index": collection_index.collection_index,
             "set-items": set_pages.set_items,
+            "list-coverage": list_coverage,
         },
         late_transforms=[
             stale.prepend_stale_notice,
