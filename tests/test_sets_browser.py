@@ -127,3 +127,22 @@ def test_a_set_prints_as_a_handout(chromium, site_server, tmp_path: Path) -> Non
         (tmp_path / "set.pdf").write_bytes(pdf)
     finally:
         ctx.close()
+
+
+def test_case_kind_is_a_filter_kept_in_the_address(chromium, site_server) -> None:
+    # issue 17: the mechanism cases are their own kind in the case library, and filterable
+    ctx = new_context(chromium, site_server, DESKTOP)
+    page = ctx.new_page()
+    try:
+        page.goto(site_server.url("/en/cases/"))
+        every = _visible_ids(page)
+        page.select_option("select[name=kind]", "mechanism")
+        assert page.url.endswith("/en/cases/?kind=mechanism")
+        mechanisms = _visible_ids(page)
+        assert "lz-digital-city-closed-loop" in mechanisms and "lz-longpanyuan-136" not in mechanisms
+        assert 0 < len(mechanisms) < len(every)
+        page.goto(site_server.url("/en/cases/?kind=method"))
+        methods = _visible_ids(page)
+        assert "lz-longpanyuan-136" in methods and not set(methods) & set(mechanisms)
+    finally:
+        ctx.close()

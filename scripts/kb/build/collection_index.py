@@ -85,7 +85,7 @@ _KIND_HEAD = {"zh": "类型", "en": "Kind"}  # the case kind column (vocabulary 
 def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
     lang = rec.lang
     rows, attrs = [], []
-    districts, lists, themes = set(), set(), set()
+    districts, lists, themes, kinds = set(), set(), set(), set()
     for r in recs:
         m = r.meta
         th = [str(t) for t in (m.get("themes") or [])]
@@ -93,6 +93,7 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
         lst = str(m.get("list") or "")
         kind = str(m.get("kind") or "method")  # the schema's default
         districts.add(district) if district else None
+        kinds.add(kind)
         lists.add(lst) if lst else None
         themes.update(th)
         rows.append(
@@ -129,6 +130,12 @@ def _cases_index(rec: PageRecord, recs: list[PageRecord]) -> str:
             "list",
             labels.t(lang, "list"),
             [(v, label("list", v, lang, short=True)) for v in vocabulary()["list"] if v in lists],
+            lang,
+        )
+        + _select(
+            "kind",
+            _KIND_HEAD[lang],
+            [(k, label("case_kind", k, lang)) for k in vocabulary()["case_kind"] if k in kinds],
             lang,
         )
         + f" <output data-kb-filter-count>{html.escape(labels.t(lang, 'count').format(n=len(recs)))}</output>"
