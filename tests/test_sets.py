@@ -138,3 +138,12 @@ def test_with_site_url_the_address_and_qr_code_are_absolute() -> None:
     assert 'data-kb-qr="https://kb.intranet.invalid/en/cases/x/"' in html
     assert share.qr_svg("https://kb.intranet.invalid/en/cases/x/", share.T["en"]["qr"]) in html
     assert "<code>x</code>" in html and "Copy link" in html
+
+
+def test_the_intranet_address_comes_from_the_environment(monkeypatch) -> None:
+    from mkdocs.config import load_config
+
+    monkeypatch.delenv("KB_SITE_URL", raising=False)
+    assert load_config(str(ROOT / "mkdocs.yml")).site_url is None
+    monkeypatch.setenv("KB_SITE_URL", "http://kb.academy.lan/")
+    assert load_config(str(ROOT / "mkdocs.yml")).site_url == "http://kb.academy.lan/"
