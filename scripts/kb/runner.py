@@ -1,11 +1,15 @@
 """Check, build strictly, and leave a site that a publish may take.
 
-    kb build [--site-dir DIR] [-f mkdocs.yml] [--skip-checks]      (also: python scripts/build.py)
+    kb build [--site-dir DIR] [-f mkdocs.yml] [--skip-checks] [--no-cache]   (also: python scripts/build.py)
 
 1. runs the source checks (terminology, cross-references) on docs/, in this process;
 2. runs ``mkdocs build --strict`` into a staging directory beside the target;
 3. writes ``.kb-build.json`` (commit, strict, check results) into it;
 4. only then swaps it into place (``site/`` by default).
+
+Pages whose rendering input is unchanged since an earlier build are taken
+from the render cache in ``.cache/kb/render/`` (``kb.build.render_cache``);
+the output is byte for byte that of a build without it (``--no-cache``).
 
 A failed check or build leaves the previous ``site/`` untouched and no marker,
 so ``scripts/publish.py`` refuses anything half-built. What is checked is the
@@ -223,7 +227,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--skip-checks", action="store_true", help="build without running the checkers (no publishable marker)"
     )
+    ap.add_argument("--no-cache", action="store_true", help="render every page again (also KB_NO_CACHE=1); same output")
     args = ap.parse_args(argv)
+    if args.no_cache:
+        os.environ["KB_NO_CACHE"] = "1"  # read by the build's hooks (kb.build.render_cache)
     site_dir = Path(os.path.abspath(args.site_dir))
     config = args.config_file.resolve()
     if not config.is_file():
