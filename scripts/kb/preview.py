@@ -1,4 +1,4 @@
-"""``kb serve``: the editors' preview, rebuilt in a second or two after a save.
+"""``kb serve``: the editors' preview, rebuilt after every save.
 
     kb serve [-f mkdocs.yml] [--port 8000] [--site-dir DIR] [--interval 0.3]
 
@@ -44,12 +44,17 @@ class Preview:
         self.config = Path(config).resolve()
         self.site_dir = Path(os.path.abspath(site_dir))
         self.last_error = ""
+        self.seen: tuple = ()  # the watched files as the last build read them
+        self._watched: list[Path] | None = None
 
     def rebuild(self) -> bool:
-        """One strict build, swapped into place; False (old site kept) on failure."""
+        """One strict build, swapped into place; False (old site kept) on failure.
+        The watched files are looked at first: a save during the build starts another."""
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
 
+        self._watched = None  # the config may name another docs folder now
+        self.seen = self.signature()
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = self.site_dir.parent / f".site-staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -70,7 +75,12 @@ class Preview:
         return True
 
     def watched(self) -> list[Path]:
-        """The folders and files whose change starts a build."""
+        """The folders and files whose change starts a build (read from the config once per build)."""
+        if self._watched is None:
+            self._watched = self._read_watched()
+        return self._watched
+
+    def _read_watched(self) -> list[Path]:
         from mkdocs.config import load_config
 
         out = list(config_chain(self.config)) + [SCRIPTS]
@@ -105,13 +115,10 @@ class Preview:
 def watch(preview: Preview, interval: float, stop_after: float | None = None) -> None:
     """Build whenever the watched files change (until ``stop_after`` seconds, or forever)."""
     started = time.monotonic()
-    seen = preview.signature()
     while stop_after is None or time.monotonic() - started < stop_after:
         time.sleep(interval)
-        now = preview.signature()
-        if now == seen:
+        if preview.signature() == preview.seen:
             continue
-        seen = now
         t0 = time.perf_counter()
         ok = preview.rebuild()
         took = time.perf_counter() - t0

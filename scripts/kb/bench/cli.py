@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--no-linkcheck", action="store_true")
     ap.add_argument("--no-pagefind", action="store_true")
+    ap.add_argument("--no-preview", action="store_true", help="skip the save-to-preview times (kb serve)")
     ap.add_argument(
         "--proposed",
         action="store_true",
