@@ -64,7 +64,9 @@ def measure(n: int, seed: int, args) -> SizeResult:
         log(f"N={n}: stock {stock.seconds:.1f} s, {stock.rss_mb or 0:.0f} MB, exit {stock.returncode}")
         if stock.returncode != 0:
             raise SystemExit(f"stock build failed:\n{stock.output[-3000:]}")
-        ours_warm, stock_prune, preview = _cache_runs(n, tmp, docs, manifest, cfg_ours, args)
+        ours_warm = stock_prune = preview = None
+        if not args.quick:  # three more builds and a preview: not in the test suite's quick run
+            ours_warm, stock_prune, preview = _cache_runs(n, tmp, docs, manifest, cfg_ours, args)
         proposed = None
         if args.proposed and PROPOSED:
             proposed = build(proposed_config(tmp, docs, manifest.nav_modules), tmp / "site-proposed")
