@@ -223,3 +223,17 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
     _build(project, clean, cache=False)
     assert "第二段，预览。" in _text(preview, "notes/c/index.html")
     assert _differences(preview, clean) == []
+
+
+def test_the_preview_restarts_when_the_build_code_changes() -> None:
+    """The preview process has imported the build's code: a change to it must
+    restart the process (a rebuild in place would serve the old code's output)."""
+    from kb.model.paths import SCRIPTS
+    from kb.preview import code_changed
+
+    py, data, page = str(SCRIPTS / "kb/build/stale.py"), str(SCRIPTS / "data/terms.yml"), "/x/docs/a.md"
+    before = ((py, 10, 1), (data, 5, 1), (page, 3, 1))
+    assert code_changed(before, before) == []
+    assert code_changed(before, ((py, 10, 1), (data, 6, 2), (page, 4, 2))) == []  # rebuilt in place
+    assert code_changed(before, ((py, 11, 2), (data, 5, 1), (page, 3, 1))) == [py]
+    assert code_changed(before, before[1:]) == [py]  # removed

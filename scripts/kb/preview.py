@@ -10,7 +10,8 @@ every save builds again *in the same process*: the render cache
 (:mod:`kb.build.render_cache`) is warm in memory, so only the pages whose
 rendering input changed are rendered again; everything that depends on the
 whole tree (navigation, "referenced by", stale notices, search index) is
-recomputed by every build, so the preview is always what a full build of the
+recomputed by every build (a change to the Python code under ``scripts/``
+restarts the process, which has imported the old code), so the preview is always what a full build of the
 tree gives (``tests/test_render_cache.py`` compares them file by file).
 
 A build that fails (a strict warning) keeps the previous preview and prints
@@ -112,13 +113,30 @@ class Preview:
         return tuple(items)
 
 
-def watch(preview: Preview, interval: float, stop_after: float | None = None) -> None:
-    """Build whenever the watched files change (until ``stop_after`` seconds, or forever)."""
+def code_changed(before: tuple, after: tuple) -> list[str]:
+    """The Python files under ``scripts/`` that differ between two signatures:
+    this process has imported the old code, so it must start again."""
+    old = {p: rest for p, *rest in before}
+    new = {p: rest for p, *rest in after}
+    return sorted(
+        p
+        for p in old.keys() | new.keys()
+        if p.endswith(".py") and Path(p).is_relative_to(SCRIPTS) and old.get(p) != new.get(p)
+    )
+
+
+def watch(preview: Preview, interval: float, stop_after: float | None = None) -> list[str]:
+    """Build whenever the watched files change (until ``stop_after`` seconds, or
+    forever); returns early, with the changed files, when our own code changed."""
     started = time.monotonic()
     while stop_after is None or time.monotonic() - started < stop_after:
         time.sleep(interval)
-        if preview.signature() == preview.seen:
+        now = preview.signature()
+        if now == preview.seen:
             continue
+        code = code_changed(preview.seen, now)
+        if code:
+            return code
         t0 = time.perf_counter()
         ok = preview.rebuild()
         took = time.perf_counter() - t0
@@ -126,6 +144,7 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None) ->
             print(f"==> preview rebuilt in {took:.2f} s", flush=True)
         else:
             print(f"==> build FAILED ({took:.2f} s), previous preview kept: {preview.last_error}", flush=True)
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,10 +188,11 @@ def main(argv: list[str] | None = None) -> int:
         site_dir.mkdir(parents=True, exist_ok=True)
     else:
         print(f"==> preview built in {time.perf_counter() - t0:.1f} s", flush=True)
+    code: list[str] = []
     try:
         with sites.SiteServer(site_dir, args.port) as server:
             print(f"==> serving on {server.url('/')} (Ctrl-C to stop)", flush=True)
-            watch(preview, args.interval)
+            code = watch(preview, args.interval)
     except KeyboardInterrupt:
         pass
     except OSError as exc:
@@ -181,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
+    if code:  # the build's code changed: start again with it (same command line)
+        print(f"==> {os.path.relpath(code[0], ROOT)} changed: restarting the preview", flush=True)
+        os.execv(sys.executable, sys.orig_argv)
     return 0
 
 
