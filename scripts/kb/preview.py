@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from . import runner, sites
+from .build import render_cache
 from .build.render_cache import config_chain
 from .model.paths import ROOT, SCRIPTS
 
@@ -42,6 +43,7 @@ class Preview:
     """Builds ``config`` into ``site_dir`` in this process, again and again."""
 
     def __init__(self, config: Path, site_dir: Path) -> None:
+        render_cache.KEEP_IN_MEMORY = True  # entries stay in this process between rebuilds
         self.config = Path(config).resolve()
         self.site_dir = Path(os.path.abspath(site_dir))
         self.last_error = ""

@@ -160,8 +160,12 @@ def search_key(global_: str, *parts: str) -> str:
     return _sha("search", global_, *parts)
 
 
+KEEP_IN_MEMORY = False  # kb.preview sets it: its rebuilds then read no entry from disk
+
+
 class Store:
-    """Entries in memory (a preview keeps them between rebuilds) and on disk."""
+    """Entries on disk, and in memory where :data:`KEEP_IN_MEMORY` (a one-off
+    build would only hold them until it ends: peak memory for nothing)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
@@ -176,7 +180,7 @@ class Store:
         entry = self.memory.get(key)
         if entry is None:
             entry = self._read(key)
-            if entry is not None:
+            if entry is not None and KEEP_IN_MEMORY:
                 self.memory[key] = entry
         if count:
             c = self.counts.setdefault(count, [0, 0])
@@ -194,7 +198,8 @@ class Store:
             return None
 
     def put(self, key: str, payload: dict) -> None:
-        self.memory[key] = payload
+        if KEEP_IN_MEMORY:
+            self.memory[key] = payload
         path = self._path(key)
         data = {"key": key, "sum": _sha(json.dumps(payload, sort_keys=True)), "payload": payload}
         try:
