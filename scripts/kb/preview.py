@@ -26,6 +26,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -149,6 +150,10 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None) ->
     return []
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="kb serve", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -191,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"==> preview built in {time.perf_counter() - t0:.1f} s", flush=True)
     code: list[str] = []
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminated preview removes its folder too
     try:
         with sites.SiteServer(site_dir, args.port) as server:
             print(f"==> serving on {server.url('/')} (Ctrl-C to stop)", flush=True)
