@@ -204,7 +204,7 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
         "import sys\nfrom pathlib import Path\nfrom kb.preview import Preview\n"
         "p = Preview(Path(sys.argv[1]), Path(sys.argv[2]))\n"
         "assert p.rebuild(), p.last_error\n"
-        "f = Path(sys.argv[3]); f.write_text(f.read_text(encoding='utf-8').replace('第二段。', '第二段，预览。'),"
+        "f = Path(sys.argv[3]); f.write_text(f.read_text(encoding='utf-8') + '\\n预览中的新段落。\\n',"
         " encoding='utf-8')\n"
         "assert p.rebuild(), p.last_error\n"
     )
@@ -212,7 +212,7 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
     env.pop("KB_NO_CACHE", None)
     preview = tmp / "preview" / "site"
     proc = subprocess.run(
-        [sys.executable, "-c", script, str(project), str(preview), str(tmp / "docs/notes/c.md")],
+        [sys.executable, "-c", script, str(project), str(preview), str(tmp / "docs/index.md")],
         cwd=tmp,
         env=env,
         capture_output=True,
@@ -221,7 +221,7 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     clean = tmp / "site-preview-clean"
     _build(project, clean, cache=False)
-    assert "第二段，预览。" in _text(preview, "notes/c/index.html")
+    assert "预览中的新段落。" in _text(preview, "index.html")
     assert _differences(preview, clean) == []
 
 
