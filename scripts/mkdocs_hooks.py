@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.build import features, material, search
+from kb.build import features, material, render_cache, search
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
 from kb.model import sources, terms
@@ -52,6 +52,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise ConfigurationError(str(exc)) from exc
     dict_path = terms.write_jieba_dict(_build.terms, config_dir / ".cache" / "kb" / "jieba_user.dict")
     material.set_jieba_user_dict(config, str(dict_path))
+    # the render cache across builds (kb.build.render_cache); KB_NO_CACHE=1 renders every page
+    cfg_file = Path(config.config_file_path)
+    if render_cache.disabled():
+        material.use_render_cache(None)
+    else:
+        key = render_cache.global_key(cfg_file, config.theme.custom_dir, config.markdown_extensions, config.mdx_configs)
+        material.use_render_cache(render_cache.store_for(cfg_file), key)
     return config
 
 
@@ -154,3 +161,5 @@ def on_post_build(config: MkDocsConfig) -> None:
         out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
     _build.registry.finish(_build.state, site_dir)
+    for code, (reused, rendered) in material.render_cache_stats().items():
+        log.info(f"render cache ({code}): {reused} reused, {rendered} rendered")

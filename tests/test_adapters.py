@@ -206,3 +206,31 @@ def test_materials_head_alternates_are_the_links_its_script_follows(probe_site) 
     assert 'new URL("sitemap.xml",e)' in bundle.read_text("utf-8") and "link[rel=alternate]" in bundle.read_text(
         "utf-8"
     ), "Material's script no longer fetches sitemap.xml beside the head alternates"
+
+
+def test_mkdocs_render_sets_what_the_render_cache_restores() -> None:
+    """kb.build.material caches ``Page.render`` and Material's ``add_entry_from_context``:
+    if MkDocs' render sets another attribute, or the search index another list,
+    a cached page would lack it (update ``_cached_render`` and the entry format)."""
+    import ast
+    import inspect
+
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.structure.pages import Page
+
+    material.use_render_cache(None)  # installs the wrappers; renders every page
+    render = getattr(Page.render, "_kb_original", Page.render)
+    tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(render)))
+    assigned = {
+        t.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+    }
+    assert assigned == {"content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}, assigned
+    add = inspect.getsource(
+        getattr(SearchIndex.create_entry_for_section, "_kb_original", None) or SearchIndex.create_entry_for_section
+    )
+    assert "self.entries.append(entry)" in add, "Material's search index no longer appends to .entries"
+    assert getattr(SearchIndex.add_entry_from_context, "_kb_original", None) is not None

@@ -4,7 +4,7 @@
     kb check-terms [PATH ...] [--fix]      terminology and typography (``kb fix`` = ``--fix``)
     kb check-xrefs [--mark-translated P]   links, anchors, IDs, translations, navigation, schemas
     kb build [--site-dir DIR]              checks + strict build + marker, then swap into place
-    kb serve [mkdocs serve options]        build, then serve on http://127.0.0.1:8000/
+    kb serve [--port N]                    checks, then a preview rebuilt on every save (127.0.0.1:8000)
     kb publish|rollback|status ...         atomic, verified publishing to intranet hosts
     kb import-cases FILE.xlsx|FILE.csv     case pages from a spreadsheet
     kb make-set ID FILE.xlsx|--ids ...     a case set (both languages) from a spreadsheet or a list of IDs
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import subprocess
 import sys
 from collections.abc import Callable
 
@@ -53,20 +52,18 @@ COMMANDS: dict[str, tuple[str, str, list[str]]] = {
 
 
 def serve(argv: list[str]) -> int:
-    """Build with checks (so the marker and the checks are fresh), then serve."""
-    from kb.model.paths import ROOT
-    from kb.runner import main as build
+    """Run the checks once (their findings printed), then the fast preview
+    (:mod:`kb.preview`: rebuilt on every save, only changed pages rendered)."""
+    if any(a in ("-h", "--help") for a in argv):
+        from kb.preview import main as preview
 
-    rc = build([])
-    if rc != 0:
-        return rc
-    print("==> serving on http://127.0.0.1:8000/ (Ctrl-C to stop)", flush=True)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:8000", *argv]
-    try:
-        return subprocess.run(cmd, cwd=ROOT, env=env).returncode
-    except KeyboardInterrupt:
-        return 130
+        return preview(argv)
+    from kb.model.paths import ROOT
+    from kb.preview import main as preview
+    from kb.runner import run_checks
+
+    run_checks(ROOT / "docs", ROOT / "mkdocs.yml")
+    return preview(argv)
 
 
 def _usage() -> str:

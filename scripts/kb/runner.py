@@ -1,6 +1,6 @@
 """Check, build strictly, and leave a site that a publish may take.
 
-    kb build [--site-dir DIR] [-f mkdocs.yml] [--skip-checks]      (also: python scripts/build.py)
+    kb build [--site-dir DIR] [-f mkdocs.yml] [--skip-checks] [--no-cache]   (also: python scripts/build.py)
 
 1. runs the source checks (terminology, cross-references) on docs/, in this process;
 2. runs ``mkdocs build --strict`` into a staging directory beside the target;
@@ -8,6 +8,10 @@
    (``downloads/kb-offline.zip``, linked from the about page: kb.build.offline);
 4. writes ``.kb-build.json`` (commit, strict, check results, the zip's sha256) into it;
 5. only then swaps it into place (``site/`` by default).
+
+Pages whose rendering input is unchanged since an earlier build are taken
+from the render cache in ``.cache/kb/render/`` (``kb.build.render_cache``);
+the output is byte for byte that of a build without it (``--no-cache``).
 
 A failed check or build leaves the previous ``site/`` untouched and no marker,
 so ``scripts/publish.py`` refuses anything half-built. What is checked is the
@@ -226,7 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--skip-checks", action="store_true", help="build without running the checkers (no publishable marker)"
     )
+    ap.add_argument("--no-cache", action="store_true", help="render every page again (also KB_NO_CACHE=1); same output")
     args = ap.parse_args(argv)
+    if args.no_cache:
+        os.environ["KB_NO_CACHE"] = "1"  # read by the build's hooks (kb.build.render_cache)
     site_dir = Path(os.path.abspath(args.site_dir))
     config = args.config_file.resolve()
     if not config.is_file():

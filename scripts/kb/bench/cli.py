@@ -23,13 +23,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--quick",
         action="store_true",
-        help="N = 20 only, for the test: no Pagefind, the link check overlaps the browser part",
+        help="N = 20 only, for the test: no Pagefind, no render-cache or preview rows, the link check overlaps the browser part",
     )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", action="store_true", help="keep the temporary corpus and sites")
     ap.add_argument("--no-browser", action="store_true")
     ap.add_argument("--no-linkcheck", action="store_true")
     ap.add_argument("--no-pagefind", action="store_true")
+    ap.add_argument("--no-preview", action="store_true", help="skip the save-to-preview times (kb serve)")
     ap.add_argument(
         "--proposed",
         action="store_true",

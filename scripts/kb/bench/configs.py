@@ -61,9 +61,12 @@ def proposed_config(tmp: Path, docs: Path, nav_modules: list[str]) -> Path:
     return path
 
 
-def stock_config(tmp: Path, docs: Path) -> Path:
+def stock_config(tmp: Path, docs: Path, prune: bool = False) -> Path:
+    """Stock Material + i18n; ``prune``: with Material's navigation.prune (a careful stock user's)."""
     real = _real_config()
-    features = [f for f in real["theme"]["features"] if f != "navigation.prune"]
+    features = [f for f in real["theme"]["features"] if f != "navigation.prune"] + (
+        ["navigation.prune"] if prune else []
+    )
     exts = []
     for e in real["markdown_extensions"]:
         if isinstance(e, dict) and "toc" in e:
@@ -89,6 +92,6 @@ def stock_config(tmp: Path, docs: Path) -> Path:
         ],
         "markdown_extensions": exts,
     }
-    path = tmp / "mkdocs-stock.yml"
+    path = tmp / ("mkdocs-stock-prune.yml" if prune else "mkdocs-stock.yml")
     path.write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from kb.bench.browser import BrowserResult, browser_runs
 from kb.bench.configs import PROPOSED, ours_config, proposed_config, stock_config
+from kb.bench.preview import save_to_preview
 from kb.bench.runs import Run, build, run_checkers, run_linkchecker, run_pagefind
 from kb.bench.synth import generate_corpus
 from kb.model.paths import SCRIPTS
@@ -34,6 +35,9 @@ class SizeResult:
     index_files: dict[str, int]
     proposed: Run | None = None
     checkers_warm: Run | None = None  # the second run of check.py, its per-page cache warm
+    ours_warm: Run | None = None  # our build again, the render cache warm (the first one was cold)
+    stock_prune: Run | None = None  # stock with Material's navigation.prune
+    preview: dict[str, float | None] | None = None  # save-to-preview seconds per kind of edit
 
 
 def measure(n: int, seed: int, args) -> SizeResult:
@@ -60,6 +64,9 @@ def measure(n: int, seed: int, args) -> SizeResult:
         log(f"N={n}: stock {stock.seconds:.1f} s, {stock.rss_mb or 0:.0f} MB, exit {stock.returncode}")
         if stock.returncode != 0:
             raise SystemExit(f"stock build failed:\n{stock.output[-3000:]}")
+        ours_warm = stock_prune = preview = None
+        if not args.quick:  # three more builds and a preview: not in the test suite's quick run
+            ours_warm, stock_prune, preview = _cache_runs(n, tmp, docs, manifest, cfg_ours, args)
         proposed = None
         if args.proposed and PROPOSED:
             proposed = build(proposed_config(tmp, docs, manifest.nav_modules), tmp / "site-proposed")
@@ -121,12 +128,31 @@ def measure(n: int, seed: int, args) -> SizeResult:
             index_files,
             proposed,
             checkers_warm,
+            ours_warm,
+            stock_prune,
+            preview,
         )
     finally:
         if args.keep:
             log(f"kept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _cache_runs(n: int, tmp: Path, docs: Path, manifest, cfg_ours: Path, args):
+    """Issue 19: our build again with the render cache warm, stock with
+    navigation.prune, and the preview's save-to-preview times."""
+    warm = build(cfg_ours, tmp / "site-ours-warm")
+    log(f"N={n}: ours, render cache warm {warm.seconds:.1f} s, CPU {warm.cpu or 0:.1f} s, exit {warm.returncode}")
+    shutil.rmtree(tmp / "site-ours-warm", ignore_errors=True)
+    prune = build(stock_config(tmp, docs, prune=True), tmp / "site-stock-prune")
+    log(f"N={n}: stock with navigation.prune {prune.seconds:.1f} s, CPU {prune.cpu or 0:.1f} s")
+    shutil.rmtree(tmp / "site-stock-prune", ignore_errors=True)
+    preview = None
+    if not getattr(args, "no_preview", False):
+        preview = save_to_preview(cfg_ours, manifest)  # last: it edits the corpus
+        log(f"N={n}: save-to-preview {preview}")
+    return warm, prune, preview
 
 
 def _size(p: Path) -> int:

@@ -71,6 +71,7 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
         "ours < 1024 MB",
         lambda x, m=r.ours.rss_mb: (m or 0) < 1024,
     )
+    _cache_rows(r, add)
     add("build warnings", float(r.ours.warnings), float(r.stock.warnings), "", "ours 0")
     add("search index file (zh / combined)", r.index_files["ours zh"], r.index_files["stock"], "B")
     for lang in ("zh", "en"):
@@ -189,6 +190,29 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
     return rows
 
 
+def _cache_rows(r: SizeResult, add) -> None:
+    """Issue 19: the render cache, stock with navigation.prune, the preview."""
+    if r.ours_warm is not None:
+        tgt = ("≤ 0.2", lambda x: x <= 0.2) if r.n >= 2000 else ("", None)
+        add("build wall time, render cache warm vs cold", r.ours_warm.seconds, r.ours.seconds, "s", *tgt)
+        add("build CPU time, render cache warm vs cold", r.ours_warm.cpu, r.ours.cpu, "s", *tgt)
+    if r.stock_prune is not None:
+        tgt = ("≤ 0.5", lambda x: x <= 0.5) if r.n >= 2000 else ("< 1", lambda x: x < 1)
+        add("build CPU time vs stock with navigation.prune", r.ours.cpu, r.stock_prune.cpu, "s", *tgt)
+        add(
+            "build peak memory vs stock with navigation.prune",
+            r.ours.rss_mb,
+            r.stock_prune.rss_mb,
+            "MB",
+            "ours < 1024 MB",
+            lambda x, m=r.ours.rss_mb: (m or 0) < 1024,
+        )
+    limit = 3.0 if r.n >= 2000 else 2.0
+    for kind, seconds in (r.preview or {}).items():
+        target = f"≤ {limit:.0f} s" + (", flat in N" if kind == "body edit" else "")
+        add(f"save-to-preview, {kind}", seconds, None, "s", target)
+
+
 HEADER = ["metric", "N", "ours", "stock / competitor", "ours/stock", "target", "met"]
 
 
@@ -245,6 +269,9 @@ def as_json(r: SizeResult) -> dict:
         "stock": run(r.stock),
         "checkers": run(r.checkers),
         "checkers_warm": run(r.checkers_warm),
+        "ours_warm": run(r.ours_warm),
+        "stock_prune": run(r.stock_prune),
+        "preview": r.preview,
         "checker_names": r.checker_names,
         "linkcheck": run(r.linkcheck),
         "pagefind_index": run(r.pagefind_index),

@@ -25,9 +25,11 @@ A move away from these plugins rewrites this module and the hooks only.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
+from . import render_cache
 from .search import SEARCH_WORKER
 
 _CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
@@ -172,3 +174,151 @@ def offline_index_script(index_json: str) -> str:
     """The script Material's bundle loads instead of fetching the index on a ``file:``
     page: it reads the global ``__index`` (as the offline plugin writes it)."""
     return f"var __index = {index_json};\n"
+
+
+# --------------------------------------------------------------------------
+# MkDocs' render of a page (``Page.render``): the render cache
+
+
+class _Recorder(logging.Handler):
+    """Notes whether a render logged anything at INFO or above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+_RENDER: dict[str, Any] = {"store": None, "global": "", "files": (None, "")}
+
+
+def use_render_cache(store: Any | None, global_key: str = "") -> None:
+    """Make ``Page.render`` reuse a render of the same input from ``store``
+    (a :class:`kb.build.render_cache.Store`; None: render every page).
+
+    Pinned by ``tests/test_adapters.py``: what MkDocs' render sets on the
+    page (``content``, ``toc``, ``_title_from_render``, ``present_anchor_ids``,
+    ``links_to_anchors``) is what a cached entry restores.
+    """
+    from mkdocs.structure.pages import Page
+
+    _RENDER.update(store=store, **{"global": global_key})
+    if getattr(Page.render, "_kb_original", None) is None:
+        original = Page.render
+
+        def render(self: Any, config: Any, files: Any) -> None:
+            if _RENDER["store"] is None:
+                return original(self, config, files)
+            return _cached_render(original, self, config, files)
+
+        render._kb_original = original  # type: ignore[attr-defined]
+        Page.render = render  # type: ignore[method-assign]
+    _cache_search_entries()
+
+
+def _cache_search_entries() -> None:
+    """Make Material's ``SearchIndex.add_entry_from_context`` reuse the entries
+    of a page whose indexed input (URL, title, front matter, content as the
+    search plugin sees it, table of contents) is unchanged: the jieba
+    segmentation is the most expensive part of indexing."""
+    try:
+        from material.plugins.search.plugin import SearchIndex
+    except ImportError:
+        return
+    if getattr(SearchIndex.add_entry_from_context, "_kb_original", None) is not None:
+        return
+    original = SearchIndex.add_entry_from_context
+
+    def add_entry_from_context(self: Any, page: Any) -> None:
+        store = _RENDER["store"]
+        if store is None:
+            return original(self, page)
+        key = render_cache.search_key(
+            _RENDER["global"],
+            page.url,
+            str(page.title),
+            json.dumps(page.meta, sort_keys=True, default=str, ensure_ascii=False),
+            page.content or "",
+            json.dumps(render_cache.toc_tokens(page.toc), ensure_ascii=False),
+        )
+        entry = store.get(key)
+        if entry is not None and isinstance(entry.get("entries"), list):
+            self.entries.extend(dict(e) for e in entry["entries"])
+            return
+        before = len(self.entries)
+        original(self, page)
+        new = self.entries[before:]
+        if json.loads(json.dumps(new, default=str)) == new:  # only plain JSON is reused
+            store.put(key, {"entries": [dict(e) for e in new]})
+
+    add_entry_from_context._kb_original = original  # type: ignore[attr-defined]
+    SearchIndex.add_entry_from_context = add_entry_from_context  # type: ignore[method-assign]
+
+
+def render_cache_stats() -> dict[str, tuple[int, int]]:
+    """{language: (reused, rendered) pages} since the last call; empty when the cache is off."""
+    store = _RENDER["store"]
+    if store is None:
+        return {}
+    out = {lang: (c[0], c[1]) for lang, c in sorted(store.counts.items())}
+    store.counts.clear()
+    return out
+
+
+def _files_key(files: Any) -> str:
+    held, key = _RENDER["files"]
+    if held is not files:  # the files object is held, so its id cannot be reused
+        key = render_cache.files_key((f.src_uri, f.url, f.dest_uri, str(getattr(f, "inclusion", ""))) for f in files)
+        _RENDER["files"] = (files, key)
+    return key
+
+
+def _cached_render(original: Any, page: Any, config: Any, files: Any) -> None:
+    from mkdocs.structure.toc import get_toc
+
+    store = _RENDER["store"]
+    f = page.file
+    key = render_cache.page_key(
+        _RENDER["global"] + current_language(config), _files_key(files), f.src_uri, f.url, f.dest_uri, page.markdown
+    )
+    entry = store.get(key, count=current_language(config))
+    links = None
+    if entry is not None:
+        links = {}
+        for src, anchors in entry["links"].items():
+            target = files.get_file_from_path(src)
+            if target is None:
+                links = None
+                break
+            links[target] = dict(anchors)
+    if entry is not None and links is not None:
+        page.content = entry["content"]
+        page.toc = get_toc(entry["toc"])
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        if logging.getLogger("mkdocs").getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = links
+        return
+    recorder = _Recorder()
+    loggers = (logging.getLogger(), logging.getLogger("mkdocs"))
+    for lg in loggers:
+        lg.addHandler(recorder)
+    try:
+        original(page, config, files)
+    finally:
+        for lg in loggers:
+            lg.removeHandler(recorder)
+    if recorder.count:
+        return  # never cache a render with a message: a hit would hide it
+    store.put(
+        key,
+        {
+            "content": page.content,
+            "toc": render_cache.toc_tokens(page.toc),
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": {t.src_uri: dict(a) for t, a in (getattr(page, "links_to_anchors", None) or {}).items()},
+        },
+    )

@@ -1,0 +1,229 @@
+"""The render cache across builds: a page's Markdown rendered to HTML once,
+reused by every later build (and preview rebuild) whose input is the same.
+
+What a cached entry stands for is exactly the input of MkDocs' render of one
+page, hashed into its key:
+
+* the page's Markdown *as rendered*, i.e. after every hook of
+  ``on_page_markdown`` (our generated sections, citations, the i18n plugin's
+  admonition titles): whatever those depend on is in the text itself;
+* the page's source path, URL and output path;
+* the files of the language being built, each with its URL (relative links,
+  link and anchor validation depend on them): adding, deleting or renaming a
+  page changes this for every page;
+* a *global* key: the config file and what it INHERITs (``mkdocs.yml``),
+  everything under ``scripts/`` (our code, the term base, the schemas) and
+  the theme's ``custom_dir`` (``overrides/``), the Markdown extensions and
+  their options, the versions of Python and of the packages that render, and
+  the language being built. What we could not track page by page is here.
+
+Everything after the render (templates, navigation, "referenced by",
+stale-translation notices, tooltips) runs on every build from the (cached or
+fresh) render, so those always reflect the whole tree. A page's search
+entries are reused when what Material's index reads of the page (URL, title,
+front matter, content, table of contents) is unchanged, under the same
+global key (the jieba dictionary comes from the term base).
+
+A render that logged anything (a warning that fails the strict build, or an
+info) is never stored, so a cached render can never hide a message. Entries
+are JSON files under ``.cache/kb/render/``, named by their key and carrying
+the key and a checksum; anything that does not decode is a miss. Set
+``KB_NO_CACHE=1`` (``kb build --no-cache``) to bypass the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ..model.paths import SCRIPTS
+
+VERSION = "1"  # of the entry format
+PACKAGES = (
+    "mkdocs",
+    "mkdocs-material",
+    "mkdocs-static-i18n",
+    "pymdown-extensions",
+    "Markdown",
+    "Pygments",
+    "jieba",
+    "backrefs",
+)
+ENV_OFF = "KB_NO_CACHE"
+
+
+def disabled() -> bool:
+    return os.environ.get(ENV_OFF, "").strip() not in ("", "0")
+
+
+def _sha(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        b = p.encode("utf-8") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "big"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def tree_digest(root: Path, names: Iterable[str]) -> str:
+    """Every file under ``root/<name>`` (path and content), caches excluded."""
+    h = hashlib.sha256()
+    for name in names:
+        base = root / name
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", ".cache", ".pytest_cache"))
+            for f in sorted(filenames):
+                if f.endswith((".pyc", ".pyo")):
+                    continue
+                p = Path(dirpath) / f
+                h.update(_sha(p.relative_to(root).as_posix(), p.read_bytes()).encode())
+    return h.hexdigest()
+
+
+def _versions() -> str:
+    out = [sys.version]
+    for name in PACKAGES:
+        try:
+            out.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name} absent")
+    return "\n".join(out)
+
+
+def _plain(value: Any) -> Any:
+    """A stable rendering of extension options (functions by their qualified
+    name and arguments, never by their address)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    func = getattr(value, "func", None)  # functools.partial
+    if func is not None:
+        return [_plain(func), _plain(getattr(value, "args", ())), _plain(getattr(value, "keywords", {}))]
+    name = getattr(value, "__qualname__", None) or type(value).__qualname__
+    return f"{getattr(value, '__module__', '')}.{name}:{getattr(value, '__kwdefaults__', None)!r}"
+
+
+_INHERIT = re.compile(r"^INHERIT:\s*(.+?)\s*$", re.M)
+
+
+def config_chain(config_file: Path) -> list[Path]:
+    """The config file and the files it INHERITs from, in order."""
+    out: list[Path] = []
+    path: Path | None = Path(config_file).resolve()
+    while path is not None and path.is_file() and path not in out:
+        out.append(path)
+        m = _INHERIT.search(path.read_text(encoding="utf-8", errors="replace"))
+        path = (path.parent / m.group(1).strip("'\"")).resolve() if m else None
+    return out
+
+
+def global_key(config_file: Path, custom_dir: str | None, extensions: Any, mdx_configs: Any, extra: str = "") -> str:
+    """What every render depends on (see the module's docstring)."""
+    trees = [tree_digest(SCRIPTS.parent, ("scripts",))]
+    if custom_dir:
+        trees.append(tree_digest(Path(custom_dir).resolve().parent, (Path(custom_dir).name,)))
+    return _sha(
+        VERSION,
+        *(p.as_posix().encode() + b"\0" + p.read_bytes() for p in config_chain(config_file)),
+        *trees,
+        _versions(),
+        json.dumps(_plain(list(extensions)), sort_keys=True),
+        json.dumps(_plain(mdx_configs or {}), sort_keys=True),
+        extra,
+    )
+
+
+def files_key(files: Iterable[tuple[str, str, str, str]]) -> str:
+    """``(src_uri, url, dest_uri, inclusion)`` of every file of the build."""
+    return _sha(*("\0".join(f) for f in sorted(files)))
+
+
+def page_key(global_: str, files: str, src_uri: str, url: str, dest_uri: str, markdown: str) -> str:
+    return _sha(global_, files, src_uri, url, dest_uri, markdown)
+
+
+def search_key(global_: str, *parts: str) -> str:
+    """The key of a page's search entries (what Material's index reads of it)."""
+    return _sha("search", global_, *parts)
+
+
+KEEP_IN_MEMORY = False  # kb.preview sets it: its rebuilds then read no entry from disk
+
+
+class Store:
+    """Entries on disk, and in memory where :data:`KEEP_IN_MEMORY` (a one-off
+    build would only hold them until it ends: peak memory for nothing)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.memory: dict[str, dict] = {}
+        self.counts: dict[str, list[int]] = {}  # language -> [reused, rendered] pages
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, count: str = "") -> dict | None:
+        """The entry of ``key`` or None; ``count``: the language whose :attr:`counts` it adds to."""
+        entry = self.memory.get(key)
+        if entry is None:
+            entry = self._read(key)
+            if entry is not None and KEEP_IN_MEMORY:
+                self.memory[key] = entry
+        if count:
+            c = self.counts.setdefault(count, [0, 0])
+            c[entry is None] += 1
+        return entry
+
+    def _read(self, key: str) -> dict | None:
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            payload = data["payload"]
+            if data.get("key") != key or data.get("sum") != _sha(json.dumps(payload, sort_keys=True)):
+                return None
+            return payload if isinstance(payload, dict) else None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: str, payload: dict) -> None:
+        if KEEP_IN_MEMORY:
+            self.memory[key] = payload
+        path = self._path(key)
+        data = {"key": key, "sum": _sha(json.dumps(payload, sort_keys=True)), "payload": payload}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+
+_STORES: dict[Path, Store] = {}
+
+
+def store_for(config_file: Path) -> Store:
+    """The one store of a project (kept for the life of the process)."""
+    folder = Path(config_file).resolve().parent / ".cache" / "kb" / "render"
+    return _STORES.setdefault(folder, Store(folder))
+
+
+def toc_tokens(toc: Iterable[Any]) -> list[dict]:
+    """A table of contents (MkDocs' ``AnchorLink`` items) as plain data."""
+    return [
+        {"level": a.level, "id": a.id, "name": a.title, "children": toc_tokens(a.children)}
+        for a in toc  # noqa: B020
+    ]

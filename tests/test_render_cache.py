@@ -1,0 +1,239 @@
+"""The render cache across builds and the fast preview (issue 19).
+
+A small project copied to tmp (``scripts/``, ``overrides/``, a few page pairs,
+a config inheriting mkdocs.yml) is built cold with the cache, edited, built
+warm, and compared file by file with a clean build without the cache, for
+each kind of edit; the preview's in-process rebuilds after edits are compared
+the same way. Correctness first: a stale page would be worse than a slow one.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGES = {
+    "index.md": "---\ntitle: 首页\n---\n\n# 首页\n\n见[笔记甲](notes/a.md)和[术语表](glossary.md)。\n",
+    "index.en.md": "---\ntitle: Home\n---\n\n# Home\n\nSee [Note A](notes/a.md) and the [Glossary](glossary.md).\n",
+    "notes/a.md": "---\ntitle: 笔记甲\n---\n\n# 笔记甲\n\n第一段。\n\n## 第二节 {#second}\n\n第二段。\n",
+    "notes/a.en.md": "---\ntitle: Note A\n---\n\n# Note A\n\nFirst paragraph.\n\n## Second {#second}\n\nMore.\n",
+    "notes/b.md": "---\ntitle: 笔记乙\n---\n\n# 笔记乙\n\n参见[笔记甲](a.md#second)和[案例](../cases/lz-yufeng-hongqi-grid.md)。\n",
+    "notes/b.en.md": "---\ntitle: Note B\n---\n\n# Note B\n\nSee [Note A](a.md#second) and [the case](../cases/lz-yufeng-hongqi-grid.md).\n",
+}
+NAV = """nav:
+  - 首页: index.md
+  - 笔记:
+      - notes/a.md
+      - notes/b.md
+  - 案例库: cases/index.md
+  - 术语表: glossary.md
+"""
+
+
+def _project(tmp: Path) -> Path:
+    """A copy of the project with a small docs folder; its config file."""
+    for name in ("scripts", "overrides"):
+        shutil.copytree(ROOT / name, tmp / name, ignore=shutil.ignore_patterns("__pycache__", ".cache"))
+    docs = tmp / "docs"
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    for name in ("glossary.md", "glossary.en.md", "cases/index.md", "cases/index.en.md"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "docs" / name, docs / name)
+    for suffix in (".md", ".en.md"):  # a case with no relations: it lists who links to it
+        text = (ROOT / "docs/cases/lz-yufeng-hongqi-grid").with_suffix(suffix).read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^  (modules|playbooks): \[.*\]$", r"  \1: []", text)
+        text = re.sub(r"\[([^\]]*)\]\(\.\./(?:course|playbooks)/[^)]*\)", r"\1", text)
+        (docs / "cases" / f"lz-yufeng-hongqi-grid{suffix}").write_text(text, encoding="utf-8")
+    for name, text in PAGES.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    cfg = tmp / "mkdocs-fx.yml"
+    cfg.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nhooks:\n  - {tmp / 'scripts' / 'mkdocs_hooks.py'}\n"
+        f"theme:\n  name: material\n  custom_dir: {tmp / 'overrides'}\n{NAV}",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def _start(cfg: Path, site: Path, cache: bool = True) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(cfg.parent / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("KB_NO_CACHE", None)
+    if not cache:
+        env["KB_NO_CACHE"] = "1"
+    args = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(cfg), "-d", str(site)]
+    return subprocess.Popen(args, cwd=cfg.parent, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> str:
+    out, _ = proc.communicate()
+    assert proc.returncode == 0, out
+    return out
+
+
+def _build(cfg: Path, site: Path, cache: bool = True) -> str:
+    return _finish(_start(cfg, site, cache))
+
+
+_LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")
+
+
+def _differences(a: Path, b: Path) -> list[str]:
+    """Files that are not byte-identical (sitemap dates aside), or only in one site."""
+    fa = {p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
+    fb = {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()}
+    out = [f"only in the cached build: {x}" for x in sorted(fa - fb)]
+    out += [f"only in the clean build: {x}" for x in sorted(fb - fa)]
+    for rel in sorted(fa & fb):
+        if filecmp.cmp(a / rel, b / rel, shallow=False):
+            continue
+        if rel.endswith("sitemap.xml") and _LASTMOD.sub(b"", (a / rel).read_bytes()) == _LASTMOD.sub(
+            b"", (b / rel).read_bytes()
+        ):
+            continue
+        out.append(f"differs: {rel}")
+    return out
+
+
+def _stats(output: str) -> tuple[int, int]:
+    """Pages reused and rendered, both languages, as the build reports them."""
+    m = re.findall(r"render cache \(\w+\): (\d+) reused, (\d+) rendered", output)
+    assert len(m) == 2, output[-2000:]
+    return sum(int(a) for a, _ in m), sum(int(b) for _, b in m)
+
+
+def _text(site: Path, rel: str) -> str:
+    return (site / rel).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("render-cache")
+    cfg = _project(tmp)
+    out = _build(cfg, tmp / "site-cold")
+    assert _stats(out)[0] == 0  # cold: nothing to reuse
+    return cfg
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _warm_equals_clean(cfg: Path, name: str) -> tuple[Path, str]:
+    warm, clean = cfg.parent / f"site-{name}-warm", cfg.parent / f"site-{name}-clean"
+    # the clean build reads the same tree while the cached one runs (two cores: half the wall time)
+    procs = (_start(cfg, warm), _start(cfg, clean, cache=False))
+    out, _ = (_finish(p) for p in procs)
+    assert _differences(warm, clean) == []
+    return warm, out
+
+
+# The steps run in order on the one project (each builds on the previous tree).
+
+
+def test_body_and_title_edits_are_rendered_and_the_rest_reused(project: Path) -> None:
+    docs = project.parent / "docs"
+    _edit(docs / "notes/a.md", "第一段。", "第一段已修改。")
+    _edit(docs / "notes/b.md", "title: 笔记乙", "title: 笔记乙（新）")
+    site, out = _warm_equals_clean(project, "edit")
+    reused, rendered = _stats(out)
+    # the body edit only: a title in the front matter is not part of the rendered Markdown
+    assert (reused, rendered) == (11, 1)
+    assert "第一段已修改。" in _text(site, "notes/a/index.html")
+    assert "笔记乙（新）" in _text(site, "notes/a/index.html")  # the navigation of another page
+
+
+def test_a_term_base_change_rebuilds_what_uses_it(project: Path) -> None:
+    terms = project.parent / "scripts" / "data" / "terms.yml"
+    old = "focusing on process control, process efficiency, factors of production and flagship brands."
+    _edit(terms, old, old[:-1] + ", revised in the test.")
+    site, out = _warm_equals_clean(project, "terms")
+    assert _stats(out)[0] == 0  # the term base is in the global key: nothing reused
+    assert "flagship brands, revised in the test." in _text(site, "en/glossary/index.html")
+
+
+def test_a_template_change_shows_on_every_page(project: Path) -> None:
+    main = project.parent / "overrides" / "main.html"
+    assert not main.exists()
+    main.write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}<meta name="kb-test" content="changed">{% endblock %}\n',
+        encoding="utf-8",
+    )
+    site, _ = _warm_equals_clean(project, "template")
+    for rel in ("index.html", "notes/a/index.html", "en/glossary/index.html"):
+        assert '<meta name="kb-test" content="changed">' in _text(site, rel), rel
+
+
+def test_a_deleted_and_a_renamed_page_disappear_everywhere(project: Path) -> None:
+    docs = project.parent / "docs"
+    (docs / "notes/a.md").rename(docs / "notes/c.md")
+    (docs / "notes/a.en.md").rename(docs / "notes/c.en.md")
+    for name in ("index.md", "index.en.md", "notes/b.md", "notes/b.en.md"):
+        _edit(docs / name, "a.md", "c.md")
+    for name in ("notes/b.md", "notes/b.en.md"):  # b is deleted: nothing may link to it
+        (docs / name).unlink()
+    project.write_text(
+        project.read_text(encoding="utf-8").replace("      - notes/a.md\n      - notes/b.md\n", "      - notes/c.md\n"),
+        encoding="utf-8",
+    )
+    site, _ = _warm_equals_clean(project, "rename")
+    assert not (site / "notes/a").exists() and not (site / "notes/b").exists()
+    for rel in ("index.html", "notes/c/index.html", "cases/lz-yufeng-hongqi-grid/index.html"):
+        html = _text(site, rel)
+        assert "notes/a/" not in html and "笔记乙" not in html, rel
+    index = _text(site, "search/search_index.json")
+    assert "notes/a/" not in index and "notes/b/" not in index and "notes/c/" in index
+
+
+def test_the_preview_equals_a_full_build(project: Path) -> None:
+    """Two rebuilds of the preview (in one process, the cache warm in memory)
+    after an edit equal a clean strict build of the same tree."""
+    tmp = project.parent
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom kb.preview import Preview\n"
+        "p = Preview(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+        "assert p.rebuild(), p.last_error\n"
+        "f = Path(sys.argv[3]); f.write_text(f.read_text(encoding='utf-8') + '\\n预览中的新段落。\\n',"
+        " encoding='utf-8')\n"
+        "assert p.rebuild(), p.last_error\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("KB_NO_CACHE", None)
+    preview = tmp / "preview" / "site"
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(project), str(preview), str(tmp / "docs/index.md")],
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    clean = tmp / "site-preview-clean"
+    _build(project, clean, cache=False)
+    assert "预览中的新段落。" in _text(preview, "index.html")
+    assert _differences(preview, clean) == []
+
+
+def test_the_preview_restarts_when_the_build_code_changes() -> None:
+    """The preview process has imported the build's code: a change to it must
+    restart the process (a rebuild in place would serve the old code's output)."""
+    from kb.model.paths import SCRIPTS
+    from kb.preview import code_changed
+
+    py, data, page = str(SCRIPTS / "kb/build/stale.py"), str(SCRIPTS / "data/terms.yml"), "/x/docs/a.md"
+    before = ((py, 10, 1), (data, 5, 1), (page, 3, 1))
+    assert code_changed(before, before) == []
+    assert code_changed(before, ((py, 10, 1), (data, 6, 2), (page, 4, 2))) == []  # rebuilt in place
+    assert code_changed(before, ((py, 11, 2), (data, 5, 1), (page, 3, 1))) == [py]
+    assert code_changed(before, before[1:]) == [py]  # removed
