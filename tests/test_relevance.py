@@ -128,3 +128,19 @@ def test_result_links_carry_the_whole_terms_and_the_page_marks_them(reader, site
 def test_a_rewritten_query_says_what_was_searched(reader, site_server, lang, query, note) -> None:
     _shown(reader, site_server, lang, query)
     assert _note(reader) == note
+
+
+@pytest.mark.parametrize(
+    ("lang", "query"),
+    [("zh", "双报到"), ("zh", "微治理"), ("en", "community workers"), ("en", "primary-level governance")],
+)
+def test_the_page_about_a_term_ranks_above_the_glossary_which_stays_in_the_top_five(
+    reader, site_server, lang, query
+) -> None:
+    paths = [r["path"] for r in _shown(reader, site_server, lang, query)]
+    glossary = (
+        paths.index(("/" if lang == "zh" else "/en/") + "glossary/") + 1
+        if any("/glossary/" in p for p in paths)
+        else None
+    )
+    assert glossary is not None and 1 < glossary <= 5, paths[:6]

@@ -163,6 +163,26 @@
     return hit.concat(rest);
   }
 
+  // For a term of the term base, the page about it (a title or heading that
+  // holds it) comes before the glossary, and the glossary stays in the top five.
+  function aboutFirst(items, query) {
+    var key = norm(query), term = null;
+    kb.pairs.forEach(function (pair) { if (norm(pair[kb.lang === "zh" ? 0 : 1]) === key) term = key; });
+    if (!term) return items;
+    var glossary = -1, about = -1;
+    items.forEach(function (group, i) {
+      if (glossary < 0 && pageOf(group[0].location) === "glossary/") glossary = i;
+      else if (about < 0 && group.some(function (item) { return norm(plain(item.title)).indexOf(term) !== -1; })) about = i;
+    });
+    if (glossary < 0) return items;
+    var entry = items.splice(glossary, 1)[0];
+    var at = Math.min(glossary, 4);  // the top five
+    // after the page about the term (which moved one place up if it came after the glossary)
+    if (about >= 0 && about < 5) at = about > glossary ? about : Math.max(at, about + 1);
+    items.splice(at, 0, entry);
+    return items;
+  }
+
   // Every result link carries the terms that matched (Material's ?h=): a page
   // found through its sections only gets theirs (Material gives it none). One
   // character is a term to mark only when the reader typed one character.
@@ -191,7 +211,7 @@
     if (message && message.type === 3 && pending.length) {
       var asked = pending.shift();
       if (message.data && message.data.items) {
-        message.data.items = rerank(message.data.items, asked.query);
+        message.data.items = aboutFirst(rerank(message.data.items, asked.query), asked.showing || asked.original);
         termsOfLinks(message.data.items, asked.original.trim().length <= 1);
       }
       if (notes) notes.postMessage({ query: asked.original, showing: asked.showing || "" });
