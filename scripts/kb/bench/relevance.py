@@ -120,6 +120,54 @@ def report(queries: list[Query]) -> str:
     return "\n".join(lines)
 
 
+def run_site(site_dir: Path, queries: list[Query]) -> list[Query]:
+    """Serve ``site_dir`` on 127.0.0.1 and run ``queries`` in Chromium (nothing leaves loopback)."""
+    from playwright.sync_api import sync_playwright
+
+    from kb.bench.browser import CHROMIUM, CHROMIUM_ARGS
+    from kb.sites import SiteServer
+
+    with SiteServer(site_dir) as srv, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(srv.origin) else r.abort())
+        run(page, srv.url, queries)
+        browser.close()
+    return queries
+
+
+def bench_rows(tmp: Path) -> list[list[str]]:
+    """The benchmark's rows: MRR@10 and recall@5 on the relevance set, our
+    build of the real docs/ against the stock one (kb.bench.configs)."""
+    from kb.bench.configs import ours_config, stock_config
+    from kb.bench.runs import build
+
+    docs = SET.parents[2] / "docs"
+    got = {}
+    for name, cfg in (("ours", ours_config(tmp, docs, [])), ("stock", stock_config(tmp, docs))):
+        site = tmp / f"relevance-{name}"
+        if build(cfg, site).returncode != 0:
+            return []
+        got[name] = {lang: metrics([q.found for q in run_site(site, load()) if q.lang == lang]) for lang in LANGS}
+    rows = []
+    for i, metric in enumerate(("MRR@10", "recall@5")):
+        for lang in LANGS:
+            ours, stock = got["ours"][lang][i], got["stock"][lang][i]
+            ratio = f"{ours / stock:.3f}" if stock else "–"
+            rows.append(
+                [
+                    f"relevance set {metric} {lang}",
+                    "docs",
+                    f"{ours:.3f}",
+                    f"{stock:.3f}",
+                    ratio,
+                    "> 1",
+                    "yes" if ours > stock else "no",
+                ]
+            )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kb.bench.relevance", description=__doc__.split("\n\n")[0])
     ap.add_argument("site_dir", type=Path, help="a built site")
@@ -128,18 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.site_dir / "index.html").is_file():
         print(f"{args.site_dir}: not a built site (no index.html)", file=sys.stderr)
         return 2
-    from playwright.sync_api import sync_playwright
-
-    from kb.bench.browser import CHROMIUM, CHROMIUM_ARGS
-    from kb.sites import SiteServer
-
-    queries = load(args.set)
-    with SiteServer(args.site_dir) as srv, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(srv.origin) else r.abort())
-        run(page, srv.url, queries)
-        browser.close()
+    queries = run_site(args.site_dir, load(args.set))
     print(report(queries))
     return 0 if all(q.ok for q in queries) else 1
 
