@@ -63,8 +63,8 @@ def split_search_index(
     every query term and lunr skips the stemmer for wildcard terms, so with a
     stemmed index "triage" (query) would never meet "triag" (index).
     With the term base (``terms``), the indexes also get what
-    :mod:`kb.build.search_words` adds: parts of compounds (Chinese), Chinese
-    split into words (English) and the synonyms for our worker.
+    :mod:`kb.build.search_words` adds: Chinese split into words (English),
+    and for our worker the synonyms and (Chinese) the parts of compounds.
     """
     others = list(other_langs)
     drop = redundant_zwsp(str(data.get("config", {}).get("separator", "")))
@@ -99,10 +99,7 @@ def split_search_index(
             # Material's worker fetches no language scripts: two requests and
             # 2.4 kB (gzip) less on a reader's first search.
             cfg["lang"], cfg["pipeline"] = ["en"], []
-        if terms is not None and code == "zh":
-            cfg["fields"] = dict(cfg.get("fields", {}))
-            search_words.add_parts(docs, cfg["fields"], str(cfg.get("separator", r"\s+")))
-        elif terms is not None:
+        if terms is not None and code != "zh":
             search_words.split_chinese(docs)
         if code == "en":
             cfg["pipeline"] = ["stopWordFilter", "trimmer"]
@@ -114,7 +111,10 @@ def split_search_index(
                     e[NUMBERS_FIELD] = " ".join(sorted(plain))
         path = "search/search_index.json" if code == "zh" else f"{code}/search/search_index.json"
         if terms is not None:  # in the config: Material passes only config and docs to the worker
-            cfg[search_words.KB_KEY] = search_words.synonyms(terms, code)
+            cfg[search_words.KB_KEY] = kb = search_words.synonyms(terms, code)
+            if code == "zh":
+                sep = str(cfg.get("separator", r"\s+"))
+                kb["parts"] = search_words.parts_map(docs, sep, search_words.compounds(terms))
         out.append((code, path, {"config": cfg, "docs": docs}))
     return out
 

@@ -36,8 +36,8 @@
   var notes = typeof BroadcastChannel === "function" ? new BroadcastChannel("kb-search") : null;
   var HAN = /[\u3400-\u9fff]+/g;
 
-  function known(word) {
-    return Object.prototype.hasOwnProperty.call(vocab, word);
+  function known(word) {  // a word of the index, or a part of one of its compounds
+    return Object.prototype.hasOwnProperty.call(vocab, word) || Object.prototype.hasOwnProperty.call(kb.parts || {}, word);
   }
   // A Chinese run as the index's words: the fewest pieces, unknown characters costing double.
   function segment(run) {
@@ -91,6 +91,11 @@
   function norm(s) {
     return String(s).replace(/["“”‘’']/g, "").replace(/\s+/g, " ").trim().toLowerCase();
   }
+  function otherLanguage(key) {  // a term typed in the other language: this language's term
+    var mine = kb.lang === "zh" ? 0 : 1;
+    for (var i = 0; i < kb.pairs.length; i++) if (norm(kb.pairs[i][1 - mine]) === key) return kb.pairs[i][mine];
+    return null;
+  }
   // English words typed on the Chinese site: the Chinese of the terms whose
   // rendering has them all (the part their Chinese terms share, if several).
   function fromEnglish(query) {
@@ -111,7 +116,7 @@
   }
   // The query as Material gets it, and what the reader is told it searched for.
   function rewrite(query) {
-    var key = norm(query), synonym = kb.syn[key] || fromEnglish(key) || null, changed = !!synonym;
+    var key = norm(query), synonym = kb.syn[key] || otherLanguage(key) || fromEnglish(key) || null, changed = !!synonym;
     var shown = [], words = (synonym || query).replace(/["“”‘’]/g, " ").split(/\s+/).filter(Boolean).map(function (word) {
       // lunr's query syntax stays on every piece: +word -word field:word word* word~1 word^2
       var m = /^([+-]?(?:[a-z]+:)?)(.*?)([*~^]\d*)?$/i.exec(word), before = m[1], body = m[2], after = m[3] || "";
@@ -122,8 +127,18 @@
       var pieces = display.replace(HAN, function (run) { return " " + segment(run).join(" ") + " "; }).split(" ").filter(Boolean);
       return pieces.map(function (piece, i) { return before + piece + (i === pieces.length - 1 ? after : ""); }).join(" ");
     });
+    var out = words.join(" ").replace(/\s+/g, " ").trim(), pieces = out.split(" "), parts = {};
+    // a part of a compound (网格 of 红旗网格) also finds the compound; its matches count for the part
+    pieces.forEach(function (piece) {
+      (kb.parts && Object.prototype.hasOwnProperty.call(kb.parts, piece) ? kb.parts[piece] : []).forEach(function (whole) {
+        if (pieces.indexOf(whole) !== -1) return;
+        if (!parts[whole]) { parts[whole] = []; out += " " + whole; }
+        parts[whole].push(piece);
+      });
+    });
     return {
-      query: words.join(" ").replace(/\s+/g, " ").trim(),
+      query: out,
+      parts: parts,
       showing: changed ? shown.join(" ").replace(/([\u3400-\u9fff]) (?=[\u3400-\u9fff])/g, "$1") : ""
     };
   }
@@ -186,10 +201,15 @@
   // Every result link carries the terms that matched (Material's ?h=): a page
   // found through its sections only gets theirs (Material gives it none). One
   // character is a term to mark only when the reader typed one character.
-  function termsOfLinks(items, characters) {
+  function termsOfLinks(items, characters, parts) {
     items.forEach(function (group) {
       var union = {};
       group.forEach(function (item) {
+        for (var whole in item.terms || {}) {
+          if (!parts[whole]) continue;  // a compound the worker added: its match is the part's
+          if (item.terms[whole]) parts[whole].forEach(function (part) { item.terms[part] = true; });
+          delete item.terms[whole];
+        }
         for (var term in item.terms || {}) {
           if (!characters && /^[\u3400-\u9fff]$/.test(term)) delete item.terms[term];
           else if (item.terms[term]) union[term] = true;
@@ -212,7 +232,7 @@
       var asked = pending.shift();
       if (message.data && message.data.items) {
         message.data.items = aboutFirst(rerank(message.data.items, asked.query), asked.showing || asked.original);
-        termsOfLinks(message.data.items, asked.original.trim().length <= 1);
+        termsOfLinks(message.data.items, asked.original.trim().length <= 1, asked.parts || {});
       }
       if (notes) notes.postMessage({ query: asked.original, showing: asked.showing || "" });
     }
