@@ -144,3 +144,11 @@ def test_the_page_about_a_term_ranks_above_the_glossary_which_stays_in_the_top_f
         else None
     )
     assert glossary is not None and 1 < glossary <= 5, paths[:6]
+
+
+def test_keyboard_opens_the_first_result_with_its_terms(reader, site_server) -> None:
+    _shown(reader, site_server, "zh", "三事分流")
+    reader.keyboard.press("ArrowDown")  # Material's keyboard handling: focus the first result
+    reader.keyboard.press("Enter")
+    reader.wait_for_url("**/playbooks/three-way-triage/**", timeout=10_000)
+    assert "h=%E4%B8%89%E4%BA%8B%E5%88%86%E6%B5%81" in reader.url  # ?h=三事分流
