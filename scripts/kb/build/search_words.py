@@ -85,7 +85,8 @@ def parts_map(docs: list[dict], separator: str, compounds: set[str], cut_for_sea
     out: dict[str, list[str]] = {}
     for token in sorted(vocabulary & compounds):
         for part in parts_of(token, rx, cut, vocabulary):
-            out.setdefault(part, []).append(token)
+            if not token.startswith(part):  # Material's trailing wildcard finds those already
+                out.setdefault(part, []).append(token)
     return out
 
 
