@@ -155,7 +155,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
     index = site_dir / "search" / "search_index.json"
     data = json.loads(index.read_text(encoding="utf-8"))
-    for code, path, part in search.split_search_index(data, material.other_languages(config)):
+    for code, path, part in search.split_search_index(data, material.other_languages(config), _build.terms):
         out = site_dir / path
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -178,3 +178,30 @@ document.addEventListener("click", function (event) {
   else setup();
 })();
 /* <<< kb:keyboard-phone <<< */
+
+/* >>> kb:search-note (docs/assets/javascripts/workers/kb-search.js) >>>
+   When the search worker searched for another form of the query (the term
+   base's term for a variant, a misspelling or the other language's
+   rendering), it says so; the line goes below Material's result count. */
+(function () {
+  if (typeof BroadcastChannel !== "function") return;
+  var zh = (document.documentElement.lang || "zh").indexOf("en") !== 0;
+  new BroadcastChannel("kb-search").onmessage = function (event) {
+    var data = event.data || {};
+    var input = document.querySelector("input.md-search__input");
+    var result = document.querySelector(".md-search-result");
+    if (!input || !result || String(data.query).trim() !== input.value.trim()) return;
+    var note = result.querySelector(".kb-search-note");
+    if (!data.showing) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "md-search-result__meta kb-search-note";
+      result.insertBefore(note, result.firstElementChild.nextSibling);
+    }
+    note.textContent = zh ? "以下是“" + data.showing + "”的搜索结果" : "Showing results for " + data.showing;
+  };
+})();
+/* <<< kb:search-note <<< */

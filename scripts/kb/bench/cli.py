@@ -56,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print()
     print(table(results))
+    if not args.no_browser and not args.quick:  # the relevance set of issue 14, on the real docs/
+        import tempfile
+
+        from kb.bench.relevance import bench_rows
+
+        with tempfile.TemporaryDirectory(prefix="kb-bench-relevance-") as tmp:
+            for row in bench_rows(Path(tmp)):
+                print("| " + " | ".join(row) + " |")
     print()
     for r in results:
         print(

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from . import search_words
 from .registry import BuildState
 
 NUMBERS_FIELD = "numbers"  # an indexed, never displayed field of the English index
@@ -50,7 +51,9 @@ def redundant_zwsp(separator: str) -> Callable[[str], str] | None:
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 
 
-def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list[tuple[str, str, dict]]:
+def split_search_index(
+    data: dict[str, Any], other_langs: Iterable[str], terms: Any = None
+) -> list[tuple[str, str, dict]]:
     """Split the combined index of mkdocs-static-i18n into one index per language.
 
     Entries under ``<lang>/`` go to ``<lang>/search/search_index.json`` with
@@ -59,6 +62,9 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
     the English index has no stemmer: Material adds a trailing wildcard to
     every query term and lunr skips the stemmer for wildcard terms, so with a
     stemmed index "triage" (query) would never meet "triag" (index).
+    With the term base (``terms``), the indexes also get what
+    :mod:`kb.build.search_words` adds: Chinese split into words (English),
+    and for our worker the synonyms and (Chinese) the parts of compounds.
     """
     others = list(other_langs)
     drop = redundant_zwsp(str(data.get("config", {}).get("separator", "")))
@@ -93,6 +99,8 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
             # Material's worker fetches no language scripts: two requests and
             # 2.4 kB (gzip) less on a reader's first search.
             cfg["lang"], cfg["pipeline"] = ["en"], []
+        if terms is not None and code != "zh":
+            search_words.split_chinese(docs)
         if code == "en":
             cfg["pipeline"] = ["stopWordFilter", "trimmer"]
             # English pages group thousands ("3,449"); a reader may type 3449
@@ -102,6 +110,11 @@ def split_search_index(data: dict[str, Any], other_langs: Iterable[str]) -> list
                 if plain:
                     e[NUMBERS_FIELD] = " ".join(sorted(plain))
         path = "search/search_index.json" if code == "zh" else f"{code}/search/search_index.json"
+        if terms is not None:  # in the config: Material passes only config and docs to the worker
+            cfg[search_words.KB_KEY] = kb = search_words.synonyms(terms, code)
+            if code == "zh":
+                sep = str(cfg.get("separator", r"\s+"))
+                kb["parts"] = search_words.parts_map(docs, sep, search_words.compounds(terms))
         out.append((code, path, {"config": cfg, "docs": docs}))
     return out
 
