@@ -184,6 +184,21 @@
     var key = norm(query), term = null;
     kb.pairs.forEach(function (pair) { if (norm(pair[kb.lang === "zh" ? 0 : 1]) === key) term = key; });
     if (!term) return items;
+    // the page named by the term comes first, before pages whose title only holds it
+    // (练习一：…三事分流): a title that is the term; else a place and the quoted term
+    // (柳南区“红色管家”) or the term and a place in brackets (Red Steward (Liunan District))
+    var named = -1, near = -1;
+    items.forEach(function (group, i) {
+      var loc = pageOf(group[0].location);
+      var page = (pageDocs[loc] || []).filter(function (doc) { return doc.location === loc; })[0];
+      if (!page) return;
+      var title = plain(page.title), core = title.replace(/\s*[(（][^)）]*[)）]\s*$/, "");
+      var quoted = title.match(/[“"]([^”"]+)[”"]$/);
+      if (named < 0 && norm(title) === term) named = i;
+      else if (near < 0 && (norm(core) === term || (quoted && norm(quoted[1]) === term))) near = i;
+    });
+    if (named < 0) named = near;
+    if (named > 0) items.unshift(items.splice(named, 1)[0]);
     var glossary = -1, about = -1;
     items.forEach(function (group, i) {
       if (glossary < 0 && pageOf(group[0].location) === "glossary/") glossary = i;
