@@ -21,8 +21,8 @@ import pytest
 from kb import sites
 
 ROOT = Path(__file__).resolve().parents[1]
-# the last commit that changed the build's output on purpose (glossary for readers)
-BASELINE = "082c98f75c010dbcd1107cf9ca6ba979591b7c79"
+# the last commit that changed the build's output on purpose (the merge of issues 14, 15, 17, 18 and 19)
+BASELINE = "bee1c1290b0709a430a98f0b11e6b853071fb74e"
 
 
 def _archive(commit: str, dest: Path) -> None:
