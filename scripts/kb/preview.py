@@ -16,8 +16,9 @@ tree gives (``tests/test_render_cache.py`` compares them file by file).
 
 A build that fails (a strict warning) keeps the previous preview and prints
 why. The served folder is a temporary one unless ``--site-dir`` is given; it
-is never the publishable ``site/`` (no marker is written). Reload the page in
-the browser after a save. Exit status: 0 on Ctrl-C, 2 bad usage.
+is never the publishable ``site/`` (no marker is written). An open page
+reloads itself after each successful build (:mod:`kb.preview_reload`: a script
+added to the served HTML, not to the files). Exit status: 0 on Ctrl-C, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import runner, sites
+from . import preview_reload, runner, sites
 from .build import render_cache
 from .build.render_cache import config_chain
 from .model.paths import ROOT, SCRIPTS
@@ -50,6 +51,7 @@ class Preview:
         self.last_error = ""
         self.seen: tuple = ()  # the watched files as the last build read them
         self._watched: list[Path] | None = None
+        self.generation = preview_reload.Generation()  # open pages reload when it changes
 
     def rebuild(self) -> bool:
         """One strict build, swapped into place; False (old site kept) on failure.
@@ -76,6 +78,7 @@ class Preview:
             return False
         runner.swap_into_place(staging, self.site_dir)
         self.last_error = ""
+        self.generation.bump()
         return True
 
     def watched(self) -> list[Path]:
@@ -198,7 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     code: list[str] = []
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated preview removes its folder too
     try:
-        with sites.SiteServer(site_dir, args.port) as server:
+        handler = preview_reload.handler_for(preview.generation)
+        with sites.SiteServer(site_dir, args.port, handler_class=handler) as server:
             print(f"==> serving on {server.url('/')} (Ctrl-C to stop)", flush=True)
             code = watch(preview, args.interval)
     except KeyboardInterrupt:

@@ -83,8 +83,14 @@ class SiteServer:
     """A threaded server of ``site_dir`` on 127.0.0.1 (a free port unless
     given), as a context manager: ``with SiteServer(site) as s: s.url("/en/")``."""
 
-    def __init__(self, site_dir: Path, port: int = 0, headers: dict[str, str] | None = None) -> None:
-        handler = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
+    def __init__(
+        self,
+        site_dir: Path,
+        port: int = 0,
+        headers: dict[str, str] | None = None,
+        handler_class: type[SiteHandler] = SiteHandler,
+    ) -> None:
+        handler = type("Handler", (handler_class,), {"extra_headers": dict(headers or {})})
         self.httpd = http.server.ThreadingHTTPServer(
             ("127.0.0.1", port), functools.partial(handler, directory=str(site_dir))
         )
