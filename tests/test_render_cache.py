@@ -233,9 +233,12 @@ def test_the_preview_restarts_when_the_build_code_changes() -> None:
     from kb.model.paths import SCRIPTS
     from kb.preview import code_changed
 
-    py, data, page = str(SCRIPTS / "kb/build/stale.py"), str(SCRIPTS / "data/terms.yml"), "/x/docs/a.md"
+    py, data, page = str(SCRIPTS / "kb/build/stale.py"), str(SCRIPTS / "data/vocabulary.yml"), "/x/docs/a.md"
     before = ((py, 10, 1), (data, 5, 1), (page, 3, 1))
     assert code_changed(before, before) == []
-    assert code_changed(before, ((py, 10, 1), (data, 6, 2), (page, 4, 2))) == []  # rebuilt in place
+    assert code_changed(before, ((py, 10, 1), (data, 5, 1), (page, 4, 2))) == []  # a page: rebuilt in place
     assert code_changed(before, ((py, 11, 2), (data, 5, 1), (page, 3, 1))) == [py]
+    # the data under scripts/ (vocabularies, schemas, the single-language list, the term base) is
+    # read once per process by cached loaders: a change to it restarts the preview too
+    assert code_changed(before, ((py, 10, 1), (data, 6, 2), (page, 3, 1))) == [data]
     assert code_changed(before, before[1:]) == [py]  # removed

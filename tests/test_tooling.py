@@ -66,3 +66,23 @@ def test_a_reader_that_stops_reading_early_gets_no_traceback() -> None:
     err = proc.stderr.read().decode()
     proc.wait(timeout=30)
     assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_kb_serve_checks_the_docs_of_the_config_it_previews(tmp_path: Path, monkeypatch) -> None:
+    import kb.preview
+    import kb.runner
+    from kb.cli import serve
+
+    docs = tmp_path / "other-docs"
+    docs.mkdir()
+    cfg = tmp_path / "other.yml"
+    cfg.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: {docs}\nhooks:\n  - {ROOT / 'scripts' / 'mkdocs_hooks.py'}\n"
+        f"theme:\n  name: material\n  custom_dir: {ROOT / 'overrides'}\n",
+        encoding="utf-8",
+    )
+    checked: list[tuple[Path, Path]] = []
+    monkeypatch.setattr(kb.runner, "run_checks", lambda d, c: checked.append((Path(d), Path(c))))
+    monkeypatch.setattr(kb.preview, "main", lambda argv: 0)
+    assert serve(["-f", str(cfg)]) == 0
+    assert checked == [(docs, cfg)]

@@ -58,11 +58,22 @@ def serve(argv: list[str]) -> int:
         from kb.preview import main as preview
 
         return preview(argv)
+    import argparse
+    from pathlib import Path
+
     from kb.model.paths import ROOT
     from kb.preview import main as preview
-    from kb.runner import run_checks
+    from kb.runner import load_docs_dir, run_checks
 
-    run_checks(ROOT / "docs", ROOT / "mkdocs.yml")
+    # the checks look at the tree the preview builds: the docs folder of `-f CONFIG`
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml")
+    config = ap.parse_known_args(argv)[0].config_file
+    if config.is_file():
+        try:
+            run_checks(load_docs_dir(config), config)
+        except Exception as exc:  # noqa: BLE001 - the preview reports a config it cannot read
+            print(f"kb serve: {config}: the checks were skipped: {exc}", file=sys.stderr)
     return preview(argv)
 
 

@@ -10,8 +10,8 @@ every save builds again *in the same process*: the render cache
 (:mod:`kb.build.render_cache`) is warm in memory, so only the pages whose
 rendering input changed are rendered again; everything that depends on the
 whole tree (navigation, "referenced by", stale notices, search index) is
-recomputed by every build (a change to the Python code under ``scripts/``
-restarts the process, which has imported the old code), so the preview is always what a full build of the
+recomputed by every build (a change to the code or data under ``scripts/``
+restarts the process, which has imported the old code and data), so the preview is always what a full build of the
 tree gives (``tests/test_render_cache.py`` compares them file by file).
 
 A build that fails (a strict warning) keeps the previous preview and prints
@@ -120,15 +120,12 @@ class Preview:
 
 
 def code_changed(before: tuple, after: tuple) -> list[str]:
-    """The Python files under ``scripts/`` that differ between two signatures:
-    this process has imported the old code, so it must start again."""
+    """The files under ``scripts/`` that differ between two signatures: this
+    process has imported the old code, and its cached loaders hold the old data
+    (vocabularies, schemas, the single-language list), so it must start again."""
     old = {p: rest for p, *rest in before}
     new = {p: rest for p, *rest in after}
-    return sorted(
-        p
-        for p in old.keys() | new.keys()
-        if p.endswith(".py") and Path(p).is_relative_to(SCRIPTS) and old.get(p) != new.get(p)
-    )
+    return sorted(p for p in old.keys() | new.keys() if Path(p).is_relative_to(SCRIPTS) and old.get(p) != new.get(p))
 
 
 def watch(preview: Preview, interval: float, stop_after: float | None = None) -> list[str]:

@@ -52,6 +52,8 @@ class PreviewHandler(sites.SiteHandler):
         if path == PREFIX + "reload.js":
             return self._send(SCRIPT.encode(), "text/javascript; charset=utf-8")
         target = self.translate_path(self.path)
+        # the number before the file: a build swapped in between makes the page reload, never stick
+        served = self.generation.value
         if path.endswith("/") or path.endswith(".html"):
             page = target if target.endswith(".html") else target.rstrip("/") + "/index.html"
             try:
@@ -59,7 +61,7 @@ class PreviewHandler(sites.SiteHandler):
                     body = fh.read()
             except OSError:
                 return super().do_GET()  # a folder listing refused, or the language's 404 page
-            tag = f'<script src="{PREFIX}reload.js?g={self.generation.value}"></script>'.encode()
+            tag = f'<script src="{PREFIX}reload.js?g={served}"></script>'.encode()
             at = body.rfind(b"</body>")
             body = body[:at] + tag + body[at:] if at >= 0 else body + tag
             return self._send(body, "text/html; charset=utf-8")
