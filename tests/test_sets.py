@@ -136,7 +136,7 @@ def test_with_site_url_the_address_and_qr_code_are_absolute() -> None:
     html = share.share_box('<h1 id="x">X</h1><p>body</p>', rec, state)
     assert html.startswith('<h1 id="x">X</h1>\n<aside class="kb-share"')
     assert 'data-kb-qr="https://kb.intranet.invalid/en/cases/x/"' in html
-    assert share.qr_svg("https://kb.intranet.invalid/en/cases/x/", share.T["en"]["qr"]) in html
+    assert html.count("<svg") == 1  # what the code holds is decoded from the page by test_sets_browser.py
     assert "<code>x</code>" in html and "Copy link" in html
 
 
