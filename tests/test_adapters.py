@@ -157,6 +157,30 @@ def test_search_partial_override_differs_from_materials_in_one_attribute() -> No
     )
 
 
+# Material's partials that overrides/partials/ copies whole and changes (each file's first
+# comment says how): the upstream text they were copied from, by its SHA-256 (Material 9.8.1)
+COPIED_PARTIALS = {
+    "header.html": "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f",
+    "nav.html": "af33f6e032f632eb055c365eb5f1a975bf8456152fa768e69a1aad6d470b843f",
+    "nav-item.html": "89895208f22d68ce405a4bcb6649b9150eba5bbb04663a6cb3f93f02daf1d2f7",
+    "palette.html": "fb935107ae7d3d7475965019eec36c1ad72bf1d154254dab2474921fcd2710e3",
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPIED_PARTIALS))
+def test_copied_partials_are_copies_of_the_installed_materials(name: str) -> None:
+    import hashlib
+
+    import material as material_theme
+
+    theirs = (Path(material_theme.__file__).parent / "templates" / "partials" / name).read_bytes()
+    assert (ROOT / "overrides" / "partials" / name).is_file()
+    assert hashlib.sha256(theirs).hexdigest() == COPIED_PARTIALS[name], (
+        f"Material's partials/{name} changed: carry the change into overrides/partials/{name} "
+        "(keeping the changes its first comment lists), then record the new SHA-256 here"
+    )
+
+
 def _material_scripts(partial: str) -> list[str]:
     import material as material_theme
 
