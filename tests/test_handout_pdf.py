@@ -233,3 +233,7 @@ def test_command_refuses_a_missing_site_and_an_existing_pdf(tmp_path: Path, buil
     assert main(["--site", str(built_site), "--out", str(tmp_path), "--lang", "zh"]) == 2
     assert "pass --force" in capsys.readouterr().err
     assert (tmp_path / "handout-zh.pdf").read_bytes() == b"editor's copy"
+    # --out naming a file: refused with a message (was a traceback), the file untouched
+    assert main(["--site", str(built_site), "--out", str(tmp_path / "handout-zh.pdf")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    assert (tmp_path / "handout-zh.pdf").read_bytes() == b"editor's copy"

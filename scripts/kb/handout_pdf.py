@@ -102,11 +102,14 @@ def print_handout(browser, origin: str, lang: str) -> tuple[bytes, dict[str, int
 
 def write_handouts(browser, origin: str, out: Path, langs=LANGS) -> dict[str, Path]:
     """Print the handout of each language into ``out/handout-<lang>.pdf``."""
+    # every language is printed before any file is written: a failed print leaves none behind
+    printed = {lang: print_handout(browser, origin, lang)[0] for lang in langs}
     written: dict[str, Path] = {}
-    for lang in langs:
-        pdf, _pages = print_handout(browser, origin, lang)
+    for lang, pdf in printed.items():
         path = out / f"handout-{lang}.pdf"
-        path.write_bytes(pdf)
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(pdf)
+        os.replace(partial, path)  # a reader never sees half a PDF
         written[lang] = path
     return written
 
@@ -122,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     site: Path = args.site
     if not (site / HANDOUT / "index.html").is_file():
         print(f"{site}: no built site with a handout ({HANDOUT}index.html); run `kb build` first", file=sys.stderr)
+        return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"{args.out}: not a folder; --out names the folder the PDFs go to", file=sys.stderr)
         return 2
     targets = [args.out / f"handout-{lang}.pdf" for lang in langs]
     existing = [str(t) for t in targets if t.exists()]
