@@ -190,6 +190,8 @@ document.addEventListener("click", function (event) {
     var data = event.data || {};
     var input = document.querySelector("input.md-search__input");
     var result = document.querySelector(".md-search-result");
+    // every tab of the site hears the channel: only this language's worker and this query count
+    if (data.lang && (data.lang === "zh") !== zh) return;
     if (!input || !result || String(data.query).trim() !== input.value.trim()) return;
     var note = result.querySelector(".kb-search-note");
     if (!data.showing) {

@@ -249,7 +249,7 @@
         message.data.items = aboutFirst(rerank(message.data.items, asked.query), asked.showing || asked.original);
         termsOfLinks(message.data.items, asked.original.trim().length <= 1, asked.parts || {});
       }
-      if (notes) notes.postMessage({ query: asked.original, showing: asked.showing || "" });
+      if (notes) notes.postMessage({ lang: kb.lang, query: asked.original, showing: asked.showing || "" });
     }
     post(message);
   };
