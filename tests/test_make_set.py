@@ -116,6 +116,16 @@ def test_a_sheet_makes_both_language_files_with_notes_shown_as_typed(docs: Path)
     assert zh["session_date"] == "2026-12-01" and en["untranslated"] is True
     html = _render(docs, "sets/t1.md")
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; **粗体** [链接](x.md)" in html
+    # no English notes were given: the English set says so where the notes go, and the report counts them
+    en_html = _render(docs, "sets/t1.en.md")
+    assert en_html.count('<span class="kb-tbs">To be supplied: the mentor&#x27;s note.</span>') == 2, en_html
+    report = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "report_tbs.py"), "--docs", "docs"],
+        cwd=docs.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert sum("sets/t1.en.md:" in line for line in report.stdout.splitlines()) == 2, report.stdout
     # what the checkers say of the new set: nothing but the English page's pending translation
     check = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "check_xrefs.py"), "--docs", "docs"],

@@ -11,6 +11,7 @@ import re
 from ..model import sets
 from ..model.findings import Finding
 from ..model.schema import normalise
+from ..model.tbs import MARKER
 from ..model.tree import collection_of, relative_url, stem_of
 from . import labels
 from .registry import BuildState, PageRecord
@@ -115,8 +116,7 @@ def _card(i: int, rec: PageRecord, state: BuildState, item: dict) -> str:
         out.append(f'<p class="kb-set-item__summary">{html.escape(str(target.meta["description"]))}</p>')
     out.append(f'<p class="kb-set-item__link"><a href="{html.escape(href)}">{html.escape(address)}</a></p>')
     out.append(
-        f'<p class="kb-set-item__note"><strong>{t(lang, "note")}{SEP[lang]}</strong>'
-        f"{html.escape(str(item.get('note') or ''))}</p>"
+        f'<p class="kb-set-item__note"><strong>{t(lang, "note")}{SEP[lang]}</strong>{_note(item.get("note"), lang)}</p>'
     )
     if item.get("prompt"):
         out.append(
@@ -205,3 +205,15 @@ def set_refs_valid(state: BuildState, lang: str) -> list[Finding]:
         for i, problem in sets.check_items(stem_of(base), rec.meta, bases, _aliases(state, lang), anchors):
             out.append(Finding(rec.src_uri, 1, 1, problem.code, f"item {i + 1}: {problem.message}"))
     return out
+
+
+def _note(value: object, lang: str) -> str:
+    """A mentor's note as typed (escaped: HTML or Markdown in it is shown, never
+    run); a note that is only the "to be supplied" marker is shown as one."""
+    text = str(value or "").strip()
+    if not text:
+        return labels.tbs(lang)
+    whole = MARKER.fullmatch(text)
+    if whole:
+        return f'<span class="kb-tbs">{html.escape(whole.group(1))}</span>'
+    return html.escape(text)

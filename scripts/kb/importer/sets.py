@@ -34,7 +34,11 @@ COLUMNS = {
     "prompt_en": ("英文讨论题", "prompt-en"),
 }
 REQUIRED = ("ref", "note")
-NOTE_TBS = {"zh": "待补充：导师点评。", "en": "To be supplied: the mentor's note."}
+# a note the sheet does not give: the site's "to be supplied" marker (shown highlighted, counted by kb report)
+NOTE_TBS = {
+    "zh": '<span class="kb-tbs">待补充：导师点评。</span>',
+    "en": '<span class="kb-tbs">To be supplied: the mentor\'s note.</span>',
+}
 BODY = {
     "zh": "# {title}\n\n本案例集由导师从本知识库已有的页面中选编。各条目的点评和讨论题是导师的解读，不是原文的内容。\n\n"
     "<!-- kb:set-items -->\n\n## 资料来源 {{#sources}}\n\n本案例集不另引原文；各条目的事实和出处见所链接的页面。\n",
