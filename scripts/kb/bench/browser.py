@@ -1,6 +1,6 @@
 """The browser part of the benchmark, in Chromium through Playwright (loopback
 only): the time from opening a page to the first search results, the bytes a
-first search downloads and the recall of held-out queries, for Material's
+first search downloads and the recall and ranks of held-out queries, for Material's
 search (ours and stock) and for the Pagefind candidate."""
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ The set is ``tests/data/relevance.yml``: per language, queries with the page
 that answers each and the rank it must reach. :func:`run` types every query
 into Material's search box (a real key press: Material reads the query on
 ``keyup``) and records the rank of the expected page; :func:`metrics` turns
-the ranks into MRR@10 and recall@5. ``python -m kb.bench.relevance SITE_DIR``
+the ranks into MRR@10 and recall@5; :func:`run_pagefind` asks a Pagefind index
+of the site the same queries. ``python -m kb.bench.relevance SITE_DIR``
 serves a built site on 127.0.0.1 and prints the figures and every miss.
 """
 
