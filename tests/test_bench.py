@@ -31,6 +31,10 @@ ROWS = [
     "time to first search results en",
     "held-out recall@10 zh",
     "held-out recall@10 en",
+    "held-out MRR@10 zh",
+    "held-out MRR@10 en",
+    "held-out recall@5 zh",
+    "held-out recall@5 en",
 ]
 HEADER = "| metric | N | ours | stock / competitor | ours/stock | target | met |"
 

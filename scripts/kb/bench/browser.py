@@ -1,6 +1,6 @@
 """The browser part of the benchmark, in Chromium through Playwright (loopback
 only): the time from opening a page to the first search results, the bytes a
-first search downloads and the recall of held-out queries, for Material's
+first search downloads and the recall and ranks of held-out queries, for Material's
 search (ours and stock) and for the Pagefind candidate."""
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class BrowserResult:
     bytes_raw: dict[str, int] = field(default_factory=dict)
     bytes_gz: dict[str, int] = field(default_factory=dict)
     recall: dict[str, tuple[int, int]] = field(default_factory=dict)  # lang -> (found, total)
+    ranks: dict[str, list[int | None]] = field(default_factory=dict)  # lang -> rank of each expected page
     page_html: dict[str, int] = field(default_factory=dict)  # bytes of the opened page
     files: dict[str, dict[str, int]] = field(default_factory=dict)  # lang -> kind of file -> raw bytes
 
@@ -129,10 +130,11 @@ def material_search(browser, base_url: str, queries: list[dict], timeout_s: floa
         page.wait_for_timeout(300)
         res.bytes_raw[lang], res.bytes_gz[lang] = _body_sizes(resps)
         res.files[lang] = _files(resps)
-        found = 0
+        found, res.ranks[lang] = 0, []
         for q in qs:
-            if _material_query(page, q["query"], q["expect"]):
-                found += 1
+            hit, rank = _material_query(page, q["query"], q["expect"])
+            found += hit
+            res.ranks[lang].append(rank)
         res.recall[lang] = (found, len(qs))
         context.close()
     return res
@@ -149,7 +151,9 @@ _ANSWERED_JS = """() => { if (document.querySelector('.md-search-result__item'))
   return !!m && m.textContent.trim() === c.translations['search.result.none']; }"""
 
 
-def _material_query(page, query: str, expect: str) -> bool:
+def _material_query(page, query: str, expect: str) -> tuple[bool, int | None]:
+    """Whether the expected page is among the first 10 result links, and its
+    rank among the result pages (one per result item, as a reader counts)."""
     inp = page.locator(".md-search__input")
     before = page.evaluate(_STATE_JS)
     inp.fill(query)
@@ -162,7 +166,11 @@ def _material_query(page, query: str, expect: str) -> bool:
     hrefs = page.eval_on_selector_all(
         ".md-search-result__item a.md-search-result__link", "els => els.slice(0, 10).map(e => e.href)"
     )
-    return any(_matches(h, expect) for h in hrefs)
+    pages = page.eval_on_selector_all(
+        ".md-search-result__item", "els => els.map(e => e.querySelector('a.md-search-result__link')?.href || '')"
+    )
+    rank = next((i for i, h in enumerate(pages, 1) if _matches(h, expect)), None)
+    return any(_matches(h, expect) for h in hrefs), rank
 
 
 def _matches(href: str, expect: str) -> bool:
@@ -190,7 +198,7 @@ def pagefind_search(browser, base_url: str, queries: list[dict], timeout_s: floa
             qs[0]["query"],
         )
         res.first_results_s[lang] = time.perf_counter() - t0 if urls else None
-        found = 0
+        found, res.ranks[lang] = 0, []
         for q in qs:
             got = page.evaluate(
                 """async (q) => { const r = await window.__pf.search(q);
@@ -198,8 +206,9 @@ def pagefind_search(browser, base_url: str, queries: list[dict], timeout_s: floa
                      return d.map(x => x.url); }""",
                 q["query"],
             )
-            if any(_matches("http://h" + u if u.startswith("/") else u, q["expect"]) for u in got):
-                found += 1
+            hits = [_matches("http://h" + u if u.startswith("/") else u, q["expect"]) for u in got]
+            found += any(hits)
+            res.ranks[lang].append(hits.index(True) + 1 if any(hits) else None)
         res.recall[lang] = (found, len(qs))
         page.wait_for_timeout(200)
         pf_resps = [r for r in resps if "/pagefind/" in r.url]

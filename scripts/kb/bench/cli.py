@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         from kb.bench.relevance import bench_rows
 
         with tempfile.TemporaryDirectory(prefix="kb-bench-relevance-") as tmp:
-            for row in bench_rows(Path(tmp)):
+            for row in bench_rows(Path(tmp), args.no_pagefind):
                 print("| " + " | ".join(row) + " |")
     print()
     for r in results:

@@ -5,7 +5,8 @@ The set is ``tests/data/relevance.yml``: per language, queries with the page
 that answers each and the rank it must reach. :func:`run` types every query
 into Material's search box (a real key press: Material reads the query on
 ``keyup``) and records the rank of the expected page; :func:`metrics` turns
-the ranks into MRR@10 and recall@5. ``python -m kb.bench.relevance SITE_DIR``
+the ranks into MRR@10 and recall@5; :func:`run_pagefind` asks a Pagefind index
+of the site the same queries. ``python -m kb.bench.relevance SITE_DIR``
 serves a built site on 127.0.0.1 and prints the figures and every miss.
 """
 
@@ -120,8 +121,32 @@ def report(queries: list[Query]) -> str:
     return "\n".join(lines)
 
 
-def run_site(site_dir: Path, queries: list[Query]) -> list[Query]:
-    """Serve ``site_dir`` on 127.0.0.1 and run ``queries`` in Chromium (nothing leaves loopback)."""
+_PAGEFIND = """async (q) => {
+  window.__pf = window.__pf || await import('/pagefind/pagefind.js');
+  const r = await window.__pf.search(q);
+  const d = await Promise.all(r.results.slice(0, 10).map(x => x.data()));
+  return d.map(x => x.url);
+}"""
+
+
+def run_pagefind(page, url_of, queries: list[Query]) -> list[Query]:
+    """The same queries through Pagefind's JS API (a Pagefind index of the site
+    under /pagefind/), from each language's home page: Pagefind picks the index
+    of the page's language; its first 10 results are ranked."""
+    for lang in LANGS:
+        todo = [q for q in queries if q.lang == lang]
+        if not todo:
+            continue
+        page.goto(url_of("/" if lang == "zh" else "/en/"))
+        for q in todo:
+            paths = [urlsplit(u).path for u in page.evaluate(_PAGEFIND, q.query)]
+            q.paths, q.found = tuple(paths), rank_of(paths, q.expect)
+    return queries
+
+
+def run_site(site_dir: Path, queries: list[Query], pagefind: bool = False) -> list[Query]:
+    """Serve ``site_dir`` on 127.0.0.1 and run ``queries`` in Chromium (nothing
+    leaves loopback); ``pagefind``: through the site's Pagefind index instead."""
     from playwright.sync_api import sync_playwright
 
     from kb.bench.browser import CHROMIUM, CHROMIUM_ARGS
@@ -131,16 +156,19 @@ def run_site(site_dir: Path, queries: list[Query]) -> list[Query]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(srv.origin) else r.abort())
-        run(page, srv.url, queries)
+        (run_pagefind if pagefind else run)(page, srv.url, queries)
         browser.close()
     return queries
 
 
-def bench_rows(tmp: Path) -> list[list[str]]:
+def bench_rows(tmp: Path, skip_pagefind: bool = False) -> list[list[str]]:
     """The benchmark's rows: MRR@10 and recall@5 on the relevance set, our
-    build of the real docs/ against the stock one (kb.bench.configs)."""
+    build of the real docs/ against the stock one (kb.bench.configs) and, with
+    ``pagefind[extended]`` installed, a Pagefind index of our build (the
+    benchmark's candidate) against the same stock one."""
     from kb.bench.configs import ours_config, stock_config
     from kb.bench.runs import build
+    from kb.bench.runs import run_pagefind as index_pagefind
 
     docs = SET.parents[2] / "docs"
     got = {}
@@ -148,24 +176,26 @@ def bench_rows(tmp: Path) -> list[list[str]]:
         site = tmp / f"relevance-{name}"
         if build(cfg, site).returncode != 0:
             return []
-        got[name] = {lang: metrics([q.found for q in run_site(site, load()) if q.lang == lang]) for lang in LANGS}
+        got[name] = _by_lang(run_site(site, load()))
+        if name == "ours" and not skip_pagefind:
+            pf = index_pagefind(site)
+            if pf is not None and pf.returncode == 0:
+                got["pagefind"] = _by_lang(run_site(site, load(), pagefind=True))
     rows = []
-    for i, metric in enumerate(("MRR@10", "recall@5")):
-        for lang in LANGS:
-            ours, stock = got["ours"][lang][i], got["stock"][lang][i]
-            ratio = f"{ours / stock:.3f}" if stock else "–"
-            rows.append(
-                [
-                    f"relevance set {metric} {lang}",
-                    "docs",
-                    f"{ours:.3f}",
-                    f"{stock:.3f}",
-                    ratio,
-                    "> 1",
-                    "yes" if ours > stock else "no",
-                ]
-            )
+    for label, cand in (("relevance set", "ours"), ("candidate Pagefind: relevance set", "pagefind")):
+        for i, metric in enumerate(("MRR@10", "recall@5")):
+            for lang in LANGS:
+                if cand not in got:
+                    continue
+                ours, stock = got[cand][lang][i], got["stock"][lang][i]
+                ratio = f"{ours / stock:.3f}" if stock else "–"
+                met = "yes" if ours > stock else "no"
+                rows.append([f"{label} {metric} {lang}", "docs", f"{ours:.3f}", f"{stock:.3f}", ratio, "> 1", met])
     return rows
+
+
+def _by_lang(queries: list[Query]) -> dict[str, tuple[float, float]]:
+    return {lang: metrics([q.found for q in queries if q.lang == lang]) for lang in LANGS}
 
 
 def main(argv: list[str] | None = None) -> int:

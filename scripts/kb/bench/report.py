@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from kb.bench.measure import SizeResult
+from kb.bench.relevance import metrics
 from kb.bench.runs import Run
 
 
@@ -25,6 +26,8 @@ def _fmt(v, unit: str = "") -> str:
         return f"{v / 1e3:.1f} kB"
     if unit == "%":
         return f"{v:.0%}"
+    if unit == "score":
+        return f"{v:.3f}"
     if unit == "s" and v < 1:
         return f"{v * 1000:.0f} ms"
     return f"{v:.2f} {unit}".strip() if isinstance(v, float) else f"{v} {unit}".strip()
@@ -148,6 +151,7 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
             "unchanged",
             lambda x: x >= 1.0,
         )
+        _rank_rows(add, "held-out", lang, o, s)
         add(f"page HTML opened {lang}", o and o.page_html.get(lang), s and s.page_html.get(lang), "B")
     pf = r.browser.get("pagefind")
     if pf is not None:
@@ -179,6 +183,7 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
                 "unchanged",
                 lambda x: x >= 1.0,
             )
+            _rank_rows(add, "candidate Pagefind: held-out", lang, pf, s)
         if r.pagefind_index is not None:
             add(
                 "candidate Pagefind: indexing time (after our build)",
@@ -188,6 +193,14 @@ def rows_for(r: SizeResult, largest: int) -> list[list[str]]:
                 "",
             )
     return rows
+
+
+def _rank_rows(add, label: str, lang: str, a, b) -> None:
+    """MRR@10 and recall@5 of the held-out queries (issue 14), ``a`` against ``b``."""
+    ma = metrics(a.ranks[lang]) if a and a.ranks.get(lang) else (None, None)
+    mb = metrics(b.ranks[lang]) if b and b.ranks.get(lang) else (None, None)
+    add(f"{label} MRR@10 {lang}", ma[0], mb[0], "score", "≥ stock", lambda x: x >= 1.0)
+    add(f"{label} recall@5 {lang}", ma[1], mb[1], "%", "≥ stock", lambda x: x >= 1.0)
 
 
 def _cache_rows(r: SizeResult, add) -> None:
