@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from kb.bench.browser import CHROMIUM, CHROMIUM_ARGS  # Debian's chromium, no background traffic
+from kb.bench.relevance import type_query
 from kb.sites import SiteServer
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -72,37 +73,10 @@ class RequestLog:
         return out
 
 
-# Material's search: fill the box, then a real key press so that its keyup
-# handler runs (CJK text typed with keyboard.type does not trigger it).
-_SEARCH_SETTLED = """(q) => {
-  const input = document.querySelector('input.md-search__input');
-  const meta = document.querySelector('.md-search-result__meta');
-  const items = document.querySelectorAll('.md-search-result__item').length;
-  if (!input || !meta || input.value !== q) return false;
-  if (q === '') return items === 0;
-  return items > 0 || /没有|No matching/.test(meta.textContent);
-}"""
-
-
-def open_search(page) -> None:
-    box = page.locator("input.md-search__input")
-    if not box.is_visible():
-        page.locator('label.md-header__button[for="__search"]').first.click()
-    box.focus()
-
-
 def search(page, query: str) -> list[dict]:
     """Search as a reader does; the result pages in order, as
     [{"path": site path, "href": full URL, "titles": [title, section titles...]}]."""
-    open_search(page)
-    box = page.locator("input.md-search__input")
-    box.fill("")
-    box.press("End")
-    page.wait_for_function(_SEARCH_SETTLED, arg="", timeout=10_000)
-    box.fill(query)
-    box.press("End")
-    page.wait_for_function(_SEARCH_SETTLED, arg=query, timeout=10_000)
-    page.wait_for_timeout(100)  # the list renders in one go; let it finish
+    type_query(page, query)  # the benchmark's reader (kb.bench.relevance): one way to type a query
     return page.evaluate(
         """() => Array.from(document.querySelectorAll('.md-search-result__item')).map(item => {
               const links = Array.from(item.querySelectorAll('a.md-search-result__link'));

@@ -84,17 +84,25 @@ _RESULTS = """() => Array.from(document.querySelectorAll('.md-search-result__ite
   .map(item => new URL(item.querySelector('a.md-search-result__link').href).pathname)"""
 
 
-def search_paths(page, query: str) -> list[str]:
-    """The result pages for ``query``, typed as a reader types it."""
+def type_query(page, query: str) -> None:
+    """Type ``query`` into Material's search box as a reader does (the box
+    emptied first, then a real key press: Material reads the query on keyup,
+    which CJK text typed with keyboard.type does not trigger) and wait for
+    its results. The browser tests search through this too."""
     box = page.locator("input.md-search__input")
     if not box.is_visible():
         page.locator('label.md-header__button[for="__search"]').first.click()
     box.focus()
     for q in ("", query):
         box.fill(q)
-        box.press("End")  # a real key press: Material reads the query on keyup
+        box.press("End")
         page.wait_for_function(_SETTLED, arg=q, timeout=10_000)
     page.wait_for_timeout(50)  # the list renders in one go
+
+
+def search_paths(page, query: str) -> list[str]:
+    """The result pages for ``query``, typed as a reader types it."""
+    type_query(page, query)
     return page.evaluate(_RESULTS)
 
 
