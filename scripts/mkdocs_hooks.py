@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.build import features, material, render_cache, search
+from kb.build import features, incremental, material, render_cache, search
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
 from kb.model import sources, terms
@@ -59,6 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     else:
         key = render_cache.global_key(cfg_file, config.theme.custom_dir, config.markdown_extensions, config.mdx_configs)
         material.use_render_cache(render_cache.store_for(cfg_file), key)
+    incremental.install()  # templated pages reused; kb serve's partial builds
     return config
 
 
@@ -67,8 +68,11 @@ def on_pre_build(config: MkDocsConfig) -> None:
         return
     # a new build (also each rebuild of `mkdocs serve`): forget removed pages
     nav = docs_config.nav_pages(config.nav)
-    docs = Site.load(Path(config.docs_dir)).docs  # the checkers' parse cache: each page parsed once
+    last = incremental.partial_base()  # kb serve's partial build: the pages not read again are kept
+    docs = Site.load(Path(config.docs_dir)).docs if last is None else last.docs  # each page parsed once
     _build.state = BuildState(nav=nav, docs=docs, sources=sources.load(Path(config.docs_dir)))
+    if last is not None:
+        _build.state.pages = {lang: dict(recs) for lang, recs in last.pages.items()}
     _build.state.memo["site_url"] = config.site_url or None  # the share box's addresses (kb.build.share)
 
 
@@ -96,11 +100,15 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     rec = _record(page, config)
-    rec.html = _build.registry.transform_html(html, rec, _build.terms)
+    # a function of the rendered page and the term base (in the global key): kept across builds
+    rec.html = render_cache.remember(
+        "html", (rec.lang, rec.src_uri, rec.url, html), lambda: _build.registry.transform_html(html, rec, _build.terms)
+    )
     return rec.html
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
+    incremental.share_compiled_templates(env)
     # every page of this language has been read: checks that need the whole site
     for finding in _build.registry.validate_site(_build.state, material.current_language(config)):
         log.warning(finding.text())
@@ -161,5 +169,6 @@ def on_post_build(config: MkDocsConfig) -> None:
         out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
     _build.registry.finish(_build.state, site_dir)
+    incremental.remember(_build.state)
     for code, (reused, rendered) in material.render_cache_stats().items():
         log.info(f"render cache ({code}): {reused} reused, {rendered} rendered")

@@ -258,3 +258,44 @@ def test_mkdocs_render_sets_what_the_render_cache_restores() -> None:
     )
     assert "self.entries.append(entry)" in add, "Material's search index no longer appends to .entries"
     assert getattr(SearchIndex.add_entry_from_context, "_kb_original", None) is not None
+
+
+def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
+    """kb.build.incremental wraps MkDocs' ``_populate_page``, ``_build_page`` and
+    ``_build_theme_template`` (looked up as module globals by ``build()``) and
+    ``Files.copy_static_files``; ``_build_page`` asks ``env.get_template`` for the
+    page's template and renders it with the context; ``_populate_page`` sets what
+    a skipped page gets back (update ``_snapshot``/``_restore`` if this fails)."""
+    import ast
+    import inspect
+
+    from mkdocs.commands import build as mk
+    from mkdocs.structure.files import Files
+
+    from kb.build import incremental
+
+    incremental.install()
+    for name, params in (
+        ("_populate_page", ["page", "config", "files", "dirty"]),
+        ("_build_page", ["page", "config", "doc_files", "nav", "env", "dirty", "excluded"]),
+        ("_build_theme_template", ["template_name", "env", "files", "config", "nav"]),
+    ):
+        fn = getattr(mk, name)
+        original = getattr(fn, "_kb_original", None)
+        assert original is not None, f"{name} is not wrapped"
+        assert list(inspect.signature(original).parameters) == params, name
+        src = inspect.getsource(mk.build)
+        assert f"{name}(" in src, f"build() no longer calls {name}"
+    page_src = inspect.getsource(mk._build_page._kb_original)
+    assert "env.get_template(" in page_src and "template.render(context)" in page_src
+    populate = ast.parse(inspect.cleandoc("\n" + inspect.getsource(mk._populate_page._kb_original)))
+    assigned = {
+        t.attr
+        for node in ast.walk(populate)
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "page"
+    }
+    assert assigned == {"markdown", "content"}, assigned  # plus what read_source and render set
+    assert "copy_static_files" in inspect.getsource(mk.build)
+    assert Files.copy_static_files.__qualname__.endswith("copy_static_files")

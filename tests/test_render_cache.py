@@ -198,32 +198,57 @@ def test_a_deleted_and_a_renamed_page_disappear_everywhere(project: Path) -> Non
     assert "notes/a/" not in index and "notes/b/" not in index and "notes/c/" in index
 
 
+PREVIEW_SCRIPT = """
+import re, sys
+from pathlib import Path
+from kb.preview import Preview
+
+cfg, site, docs = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+p = Preview(cfg, site)
+assert p.rebuild(), p.last_error
+case = docs / "cases/lz-yufeng-hongqi-grid.md"
+edits = [  # (file, old, new): each saved, then one rebuild of the preview; the full one first, so
+    # that a page a partial build missed stays stale until the comparison
+    (docs / "notes/c.en.md", "title: Note A", "title: Note C"),  # a title in the navigation: every page
+    (case, "\\n## ", "\\n预览中的新段落。\\n\\n## "),  # a body edit
+    (case, "\\ntitle: ", "\\ntitle: 预览新标题"),  # a title edit: the index and the English notice
+    (docs / "notes/c.md", "第一段已修改。", "第一段，见[案例](../cases/lz-yufeng-hongqi-grid.md)。"),  # a new link
+    (docs / "index.md", "# 首页\\n", "# 首页\\n\\n首页的新段落。\\n"),  # a page in the navigation
+]
+for path, old, new in edits:
+    before = p.seen
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert p.rebuild(p.docs_changes(before, p.signature())), p.last_error
+    print(path.name, "partial" if p.partial else "full")
+"""
+
+
 def test_the_preview_equals_a_full_build(project: Path) -> None:
-    """Two rebuilds of the preview (in one process, the cache warm in memory)
-    after an edit equal a clean strict build of the same tree."""
+    """The preview's rebuilds after saves (in one process; only the pages a save
+    changes are built) equal a clean strict build of the same tree, file by file."""
     tmp = project.parent
-    script = (
-        "import sys\nfrom pathlib import Path\nfrom kb.preview import Preview\n"
-        "p = Preview(Path(sys.argv[1]), Path(sys.argv[2]))\n"
-        "assert p.rebuild(), p.last_error\n"
-        "f = Path(sys.argv[3]); f.write_text(f.read_text(encoding='utf-8') + '\\n预览中的新段落。\\n',"
-        " encoding='utf-8')\n"
-        "assert p.rebuild(), p.last_error\n"
-    )
     env = {**os.environ, "PYTHONPATH": str(tmp / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
     env.pop("KB_NO_CACHE", None)
     preview = tmp / "preview" / "site"
     proc = subprocess.run(
-        [sys.executable, "-c", script, str(project), str(preview), str(tmp / "docs/index.md")],
+        [sys.executable, "-c", PREVIEW_SCRIPT, str(project), str(preview), str(tmp / "docs")],
         cwd=tmp,
         env=env,
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    builds = [line.split() for line in proc.stdout.splitlines() if line.endswith(("partial", "full"))]
+    assert [kind for _, kind in builds] == ["full"] + ["partial"] * 4, proc.stdout
     clean = tmp / "site-preview-clean"
     _build(project, clean, cache=False)
-    assert "预览中的新段落。" in _text(preview, "index.html")
+    assert "预览中的新段落。" in _text(preview, "cases/lz-yufeng-hongqi-grid/index.html")
+    assert "预览新标题" in _text(preview, "cases/index.html")
+    assert "notes/c/" in _text(preview, "cases/lz-yufeng-hongqi-grid/index.html").split('id="referenced-by"')[1]
+    assert "首页的新段落。" in _text(preview, "index.html")
+    assert "Note C" in _text(preview, "en/index.html")
     assert _differences(preview, clean) == []
 
 

@@ -5,14 +5,16 @@
 One process builds the site strictly (the same MkDocs build as ``kb build``,
 checks aside) into a staging folder, swaps it into the served folder and
 serves it on http://127.0.0.1:PORT/. It then watches the docs folder, the
-config (and what it INHERITs), ``scripts/`` and the theme overrides, and on
-every save builds again *in the same process*: the render cache
-(:mod:`kb.build.render_cache`) is warm in memory, so only the pages whose
-rendering input changed are rendered again; everything that depends on the
-whole tree (navigation, "referenced by", stale notices, search index) is
-recomputed by every build (a change to the code or data under ``scripts/``
-restarts the process, which has imported the old code and data), so the preview is always what a full build of the
-tree gives (``tests/test_render_cache.py`` compares them file by file).
+config (and what it INHERITs), ``scripts/`` and the theme overrides. After a
+save of pages it builds, in the same process, only the pages the save
+changes (:mod:`kb.build.dependents`: the pages themselves in both languages,
+the pages with generated lists, the pages whose "referenced by" lists name
+them; everything after a change of navigation, a set, a new or deleted page,
+the config or the theme), reusing the others as the last build read them
+(:mod:`kb.build.incremental`), and moves the files it wrote into the served
+folder. A change to the code or data under ``scripts/`` restarts the process,
+which has imported the old code and data. What it serves is what a full build
+of the tree gives (``tests/test_render_cache.py`` compares them file by file).
 
 A build that fails (a strict warning) keeps the previous preview and prints
 why. The served folder is a temporary one unless ``--site-dir`` is given; it
@@ -34,7 +36,7 @@ import time
 from pathlib import Path
 
 from . import preview_reload, runner, sites
-from .build import render_cache
+from .build import dependents, incremental
 from .build.render_cache import config_chain
 from .model.paths import ROOT, SCRIPTS
 
@@ -45,41 +47,74 @@ class Preview:
     """Builds ``config`` into ``site_dir`` in this process, again and again."""
 
     def __init__(self, config: Path, site_dir: Path) -> None:
-        render_cache.KEEP_IN_MEMORY = True  # entries stay in this process between rebuilds
+        incremental.keep_snapshots(True)  # what each page read, for the partial builds after a save
         self.config = Path(config).resolve()
         self.site_dir = Path(os.path.abspath(site_dir))
         self.last_error = ""
         self.seen: tuple = ()  # the watched files as the last build read them
         self._watched: list[Path] | None = None
         self.generation = preview_reload.Generation()  # open pages reload when it changes
+        self.docs_dir: Path | None = None  # as the config names it (read by each build)
+        self.partial = False  # whether the last build was a partial one
 
-    def rebuild(self) -> bool:
-        """One strict build, swapped into place; False (old site kept) on failure.
+    def rebuild(self, changed: list[str] | None = None) -> bool:
+        """One strict build, put into place; False (old site kept) on failure.
+        ``changed``: the docs files saved since the last build (docs-relative):
+        only the pages they change are built (:mod:`kb.build.dependents`), the
+        rest kept from the last build; None, or a change elsewhere: everything.
         The watched files are looked at first: a save during the build starts another."""
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
-
         self._watched = None  # the config may name another docs folder now
         self.seen = self.signature()
+        only = None
+        last = incremental.last_state()
+        if changed is not None and last is not None and self.docs_dir is not None:
+            only = dependents.pages_to_build(changed, self.docs_dir, last)
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = self.site_dir.parent / f".site-staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         os.environ.update(sites.BUILD_ENV)
         try:
-            cfg = load_config(str(self.config), site_dir=str(staging), strict=True)
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
+            with incremental.partial(only):
+                self._build(staging)
         except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
             shutil.rmtree(staging, ignore_errors=True)
             self.last_error = f"{type(exc).__name__}: {exc}"
+            incremental.remember(None)  # the next build starts from no kept state: everything
             return False
-        runner.swap_into_place(staging, self.site_dir)
+        if only is None:
+            runner.swap_into_place(staging, self.site_dir)
+        else:  # the files a partial build wrote replace theirs, one by one
+            _merge(staging, self.site_dir)
+        self.partial = only is not None
         self.last_error = ""
         self.generation.bump()
         return True
+
+    def _build(self, staging: Path) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        cfg = load_config(str(self.config), site_dir=str(staging), strict=True)
+        self.docs_dir = Path(cfg.docs_dir)
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg)
+        finally:
+            cfg.plugins.on_shutdown()
+
+    def docs_changes(self, before: tuple, after: tuple) -> list[str] | None:
+        """The docs files that differ between two signatures (docs-relative), or
+        None when anything else changed or a file came or went."""
+        old = {p: rest for p, *rest in before}
+        new = {p: rest for p, *rest in after}
+        if old.keys() != new.keys() or self.docs_dir is None:
+            return None
+        out = []
+        for p in sorted(p for p in new if old[p] != new[p]):
+            if not Path(p).is_relative_to(self.docs_dir):
+                return None
+            out.append(Path(p).relative_to(self.docs_dir).as_posix())
+        return out
 
     def watched(self) -> list[Path]:
         """The folders and files whose change starts a build (read from the config once per build)."""
@@ -141,13 +176,28 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None) ->
         if code:
             return code
         t0 = time.perf_counter()
-        ok = preview.rebuild()
+        ok = preview.rebuild(preview.docs_changes(preview.seen, now))
         took = time.perf_counter() - t0
         if ok:
-            print(f"==> preview rebuilt in {took:.2f} s", flush=True)
+            print(
+                f"==> preview rebuilt in {took:.2f} s ({'the pages it changes' if preview.partial else 'every page'})",
+                flush=True,
+            )
         else:
             print(f"==> build FAILED ({took:.2f} s), previous preview kept: {preview.last_error}", flush=True)
     return []
+
+
+def _merge(staging: Path, site_dir: Path) -> None:
+    """Move every file of ``staging`` over its namesake in ``site_dir`` (each
+    replaced at once: a page is never served half written), then drop ``staging``."""
+    for dirpath, _dirs, filenames in os.walk(staging):
+        for f in filenames:
+            src = Path(dirpath) / f
+            dest = site_dir / src.relative_to(staging)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _interrupt(signum: int, frame: object) -> None:

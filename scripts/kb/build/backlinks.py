@@ -10,9 +10,22 @@ from ..model.tree import base_path, collection_of, join_link
 from . import labels
 from .registry import BuildState, PageRecord
 
+_TARGETS: dict[tuple[str, str], frozenset[str]] = {}  # (base, text) -> targets, for this process
 
-def link_targets(doc: Doc) -> set[str]:
-    """The language-neutral pages a page links to (itself excluded)."""
+
+def link_targets(doc: Doc) -> frozenset[str]:
+    """The language-neutral pages a page links to (itself excluded); each
+    page's answer is kept for the process (``kb serve`` asks after every save)."""
+    key = (doc.base, doc.text)
+    hit = _TARGETS.get(key)
+    if hit is None:
+        if len(_TARGETS) > 50_000:
+            _TARGETS.clear()
+        hit = _TARGETS[key] = frozenset(_link_targets(doc))
+    return hit
+
+
+def _link_targets(doc: Doc) -> set[str]:
     out = set()
     for link in doc.links:
         if link.is_external or link.target.startswith("/") or not link.path or link.image:

@@ -27,6 +27,8 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from . import render_cache
@@ -205,6 +207,7 @@ def use_render_cache(store: Any | None, global_key: str = "") -> None:
     from mkdocs.structure.pages import Page
 
     _RENDER.update(store=store, **{"global": global_key})
+    render_cache.use(store, global_key)
     if getattr(Page.render, "_kb_original", None) is None:
         original = Page.render
 
@@ -255,6 +258,27 @@ def _cache_search_entries() -> None:
 
     add_entry_from_context._kb_original = original  # type: ignore[attr-defined]
     SearchIndex.add_entry_from_context = add_entry_from_context  # type: ignore[method-assign]
+
+
+def add_search_entries(config: Any, entries: list[dict]) -> None:
+    """Add a page's entries (as a last build made them) to Material's search index."""
+    search = config.plugins.get("material/search")
+    if search is not None and getattr(search, "search_index", None) is not None:
+        search.search_index.entries.extend(dict(e) for e in entries)
+
+
+@contextmanager
+def search_entries_of(config: Any) -> Iterator[list[dict]]:
+    """The search entries added within the block (one page's, filled on exit)."""
+    search = config.plugins.get("material/search")
+    index = getattr(search, "search_index", None) if search is not None else None
+    before = len(index.entries) if index is not None else 0
+    out: list[dict] = []
+    try:
+        yield out
+    finally:
+        if index is not None:
+            out.extend(dict(e) for e in index.entries[before:])
 
 
 def render_cache_stats() -> dict[str, tuple[int, int]]:

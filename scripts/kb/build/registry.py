@@ -54,9 +54,10 @@ class BuildState:
 
     def parsed(self, rec: PageRecord) -> Doc:
         """The parsed page of ``rec``: the checkers' parse of the same file
-        when its body is the one the build read, else a parse of the body."""
+        when its body is the one the build read, else a parse of the body (the
+        i18n plugin's admonition step drops the body's final newlines)."""
         doc = self.docs.get(rec.src_uri)
-        if doc is not None and doc.text.endswith(rec.markdown):
+        if doc is not None and doc.text.rstrip("\n").endswith(rec.markdown.rstrip("\n")):
             return doc
         return parse(rec.src_uri, rec.markdown)
 

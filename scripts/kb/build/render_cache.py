@@ -39,7 +39,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ PACKAGES = (
     "Pygments",
     "jieba",
     "backrefs",
+    "segno",
 )
 ENV_OFF = "KB_NO_CACHE"
 
@@ -71,6 +72,9 @@ def _sha(*parts: str | bytes) -> str:
         h.update(len(b).to_bytes(8, "big"))
         h.update(b)
     return h.hexdigest()
+
+
+sha = _sha
 
 
 def tree_digest(root: Path, names: Iterable[str]) -> str:
@@ -158,6 +162,47 @@ def page_key(global_: str, files: str, src_uri: str, url: str, dest_uri: str, ma
 def search_key(global_: str, *parts: str) -> str:
     """The key of a page's search entries (what Material's index reads of it)."""
     return _sha("search", global_, *parts)
+
+
+def remember(kind: str, parts: tuple[str, ...], compute: Callable[[], str]) -> str:
+    """A string the build computes from ``parts`` alone (e.g. a QR code of an
+    address), kept in the store of the build running (:func:`use`) under the
+    global key; computed every time when the cache is off."""
+    store, global_ = _CURRENT
+    if store is None:
+        return compute()
+    key = _sha(kind, global_, *parts)
+    entry = store.get(key)
+    if entry is not None and isinstance(entry.get("value"), str):
+        return entry["value"]
+    value = compute()
+    store.put(key, {"value": value})
+    return value
+
+
+_CURRENT: list = [None, ""]  # the store and global key of the build running
+
+
+def use(store: Store | None, global_: str = "") -> None:
+    """The store (None: the cache is off) and global key :func:`remember` uses."""
+    _CURRENT[:] = [store, global_]
+
+
+def current() -> tuple[Store | None, str]:
+    """The store and global key of the build running (None: the cache is off)."""
+    return _CURRENT[0], _CURRENT[1]
+
+
+_HELD: list = [None, ""]
+
+
+def held_files_key(files: Any) -> str:
+    """:func:`files_key` of a list of MkDocs files, computed once per list
+    (the list is held, so its id cannot be reused)."""
+    if _HELD[0] is not files:
+        key = files_key((f.src_uri, f.url, f.dest_uri, str(getattr(f, "inclusion", ""))) for f in files)
+        _HELD[:] = [files, key]
+    return _HELD[1]
 
 
 KEEP_IN_MEMORY = False  # kb.preview sets it: its rebuilds then read no entry from disk

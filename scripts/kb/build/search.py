@@ -49,6 +49,7 @@ def redundant_zwsp(separator: str) -> Callable[[str], str] | None:
 
 
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
+_DROPPED: dict = {}
 
 
 def split_search_index(
@@ -69,10 +70,11 @@ def split_search_index(
     others = list(other_langs)
     drop = redundant_zwsp(str(data.get("config", {}).get("separator", "")))
     if drop is not None:
+        sep = str(data.get("config", {}).get("separator", ""))
         for entry in data.get("docs", []):
             for key in ("title", "text"):
                 if ZWSP in entry.get(key, ""):
-                    entry[key] = drop(entry[key])
+                    entry[key] = search_words.memo(_DROPPED, (sep, entry[key]), lambda v=entry[key]: drop(v))
     buckets: dict[str, list[dict]] = {"zh": []}
     for code in others:
         buckets[code] = []

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from kb.model.terms import TermBase
 
@@ -81,13 +82,37 @@ def parts_map(docs: list[dict], separator: str, compounds: set[str], cut_for_sea
     rx = re.compile(separator)
     vocabulary: set[str] = set()
     for doc in docs:
-        vocabulary |= {t for t in _tokens(doc.get("title", "") + " " + doc.get("text", ""), rx) if _HAN.fullmatch(t)}
+        vocabulary |= memo(
+            _HAN_TOKENS, (separator, doc.get("title", ""), doc.get("text", "")), lambda d=doc: _han_tokens(d, rx)
+        )
     out: dict[str, list[str]] = {}
     for token in sorted(vocabulary & compounds):
         for part in parts_of(token, rx, cut, vocabulary):
             if not token.startswith(part):  # Material's trailing wildcard finds those already
                 out.setdefault(part, []).append(token)
     return out
+
+
+def _han_tokens(doc: dict, rx: re.Pattern) -> frozenset[str]:
+    return frozenset(t for t in _tokens(doc.get("title", "") + " " + doc.get("text", ""), rx) if _HAN.fullmatch(t))
+
+
+_HAN_TOKENS: dict = {}
+_SEGMENTED: dict = {}
+
+
+def memo(table: dict, key: object, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``key`` for the life of the process (``kb serve``
+    indexes the same sections after every save); the table is emptied when large."""
+    hit = table.get(key, _MISSING)
+    if hit is _MISSING:
+        if len(table) > 200_000:
+            table.clear()
+        hit = table[key] = compute()
+    return hit
+
+
+_MISSING = object()
 
 
 def split_chinese(docs: list[dict], cut: Cut | None = None) -> None:
@@ -101,7 +126,11 @@ def split_chinese(docs: list[dict], cut: Cut | None = None) -> None:
         for key in ("title", "text"):
             value = doc.get(key, "")
             if _HAN.search(value):
-                doc[key] = "".join(p if p.startswith("<") else _HAN.sub(seg, p) for p in _TAG_SPLIT.split(value))
+                doc[key] = memo(
+                    _SEGMENTED,
+                    (cut, value),
+                    lambda v=value: "".join(p if p.startswith("<") else _HAN.sub(seg, p) for p in _TAG_SPLIT.split(v)),
+                )
 
 
 def _norm(text: str) -> str:

@@ -15,6 +15,7 @@ import html
 from functools import lru_cache
 
 from ..model.tree import collection_of, stem_of
+from . import render_cache
 from .registry import BuildState, PageRecord
 
 SHARED = ("sets", "cases", "playbooks", "policies")
@@ -39,11 +40,18 @@ def address(rec: PageRecord, site_url: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def qr_svg(text: str, title: str) -> str:
-    """An inline SVG QR code of ``text`` (black on white, with a quiet zone)."""
-    import segno  # imported here: only builds that share pages need it
+    """An inline SVG QR code of ``text`` (black on white, with a quiet zone),
+    kept in the render cache across builds (choosing the mask is most of the cost)."""
 
-    code = segno.make(text, error="m", micro=False)
-    return code.svg_inline(scale=3, border=4, dark="#000", light="#fff", title=title, svgclass="kb-qr", lineclass=None)
+    def make() -> str:
+        import segno  # imported here: only builds that share pages need it
+
+        code = segno.make(text, error="m", micro=False)
+        return code.svg_inline(
+            scale=3, border=4, dark="#000", light="#fff", title=title, svgclass="kb-qr", lineclass=None
+        )
+
+    return render_cache.remember("qr", (text, title), make)
 
 
 def share_box(html_in: str, rec: PageRecord, state: BuildState) -> str:

@@ -1,0 +1,82 @@
+"""Which pages a save changes: what ``kb serve`` builds again after an edit
+(:mod:`kb.build.incremental` reuses the rest from its last build).
+
+A page's HTML depends on other pages in a few named ways, and each is
+covered here:
+
+* its own file, in every language built from it (an English page not yet
+  translated is built from the Chinese file), and its other-language
+  partner (the stale-translation notice, the language switcher);
+* pages with a generated list (``<!-- kb:NAME -->``: collection indexes, set
+  cards, the handout, the national list's coverage, the glossary) read every
+  page of their language: they are built every time;
+* the "referenced by" list of a page shows the title of each page linking
+  to it: a change of title, front matter or links rebuilds the pages linked
+  to, before and after the edit;
+* the navigation (every page), previous/next links and the set pages' "used in
+  sets" lists: a change of title or front matter of a page in ``nav``, or any
+  change to a set, builds everything, as does a new, deleted or renamed page
+  or a change outside the docs' Markdown files.
+
+``None`` means "build everything"; correctness first, a full build is
+always right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..model.mdparse import Doc, parse
+from ..model.tree import HTML_PLACEHOLDER, base_path, collection_of, doc_lang
+from .backlinks import link_targets
+from .registry import BuildState
+
+
+def pages_to_build(changed: Iterable[str], docs_dir: Path, state: BuildState) -> dict[str, set[str]] | None:
+    """``{language: {src_uri}}`` to build after the docs files ``changed``
+    (docs-relative paths) were saved, given the last build's ``state``; None:
+    everything."""
+    only: dict[str, set[str]] = {lang: set() for lang in state.pages}
+    for lang, recs in state.pages.items():
+        only[lang].update(r.src_uri for r in recs.values() if HTML_PLACEHOLDER.search(r.markdown))
+    for src in changed:
+        targets = _dependents(src, Path(docs_dir), state)
+        if targets is None:
+            return None
+        for base in targets:
+            for lang, recs in state.pages.items():
+                if base in recs:
+                    only[lang].add(recs[base].src_uri)
+    return only
+
+
+def _dependents(src: str, docs_dir: Path, state: BuildState) -> set[str] | None:
+    """The language-neutral pages to build after ``src`` changed; None: all."""
+    if not src.endswith(".md"):
+        return None
+    lang, base = doc_lang(src), base_path(src)
+    old = state.pages.get(lang, {}).get(base)
+    path = docs_dir / src
+    if old is None or old.src_uri != src or not path.is_file() or collection_of(base) == "sets":
+        return None
+    try:
+        from mkdocs.utils.meta import get_data  # the front matter exactly as the build reads it
+
+        body, meta = get_data(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    new, before = parse(src, body), state.parsed(old)
+    out = {base}
+    if _title(old.meta, before) != _title(meta, new) or old.meta != meta:
+        if base in state.nav:
+            return None  # every page shows its title in the navigation
+        out |= link_targets(before) | link_targets(new)
+    elif link_targets(before) != link_targets(new):
+        out |= link_targets(before) | link_targets(new)
+    return out
+
+
+def _title(meta: dict, doc: Doc) -> str:
+    h1 = next((h.text for h in doc.headings if h.level == 1), "")
+    return str(meta.get("title") or h1)
