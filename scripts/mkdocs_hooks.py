@@ -25,7 +25,6 @@ from kb.build import features, incremental, material, render_cache, search
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
 from kb.model import sources, terms
-from kb.model.site import Site
 from kb.model.tree import base_path
 
 log = logging.getLogger("mkdocs.hooks.kb")
@@ -68,9 +67,8 @@ def on_pre_build(config: MkDocsConfig) -> None:
         return
     # a new build (also each rebuild of `mkdocs serve`): forget removed pages
     nav = docs_config.nav_pages(config.nav)
+    _build.state = BuildState(nav=nav, sources=sources.load(Path(config.docs_dir)))
     last = incremental.partial_base()  # kb serve's partial build: the pages not read again are kept
-    docs = Site.load(Path(config.docs_dir)).docs if last is None else last.docs  # each page parsed once
-    _build.state = BuildState(nav=nav, docs=docs, sources=sources.load(Path(config.docs_dir)))
     if last is not None:
         _build.state.pages = {lang: dict(recs) for lang, recs in last.pages.items()}
     _build.state.memo["site_url"] = config.site_url or None  # the share box's addresses (kb.build.share)

@@ -297,5 +297,9 @@ def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
         if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "page"
     }
     assert assigned == {"markdown", "content"}, assigned  # plus what read_source and render set
-    assert "copy_static_files" in inspect.getsource(mk.build)
-    assert Files.copy_static_files.__qualname__.endswith("copy_static_files")
+    assert "files.copy_static_files(" in inspect.getsource(mk.build)
+    assert "files.add_files_from_theme(env, config)" in inspect.getsource(mk.build)
+    assert list(inspect.signature(Files.copy_static_files._kb_original).parameters)[:1] == ["self"]
+    theme = inspect.getsource(Files.add_files_from_theme._kb_original)
+    # a partial build adds the theme's files it recorded, as MkDocs does
+    assert "self.append(File(path, dir, config.site_dir, config.use_directory_urls))" in theme

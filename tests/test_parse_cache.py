@@ -32,20 +32,24 @@ def test_a_damaged_cache_is_a_cold_start(tmp_path: Path) -> None:
     assert Site.load(docs).docs == Site.load(docs, cache=False).docs
 
 
-def test_the_build_uses_the_checkers_parse_of_a_page(tmp_path: Path) -> None:
-    """Checks and "referenced by" share one parse per page: the build's state
-    hands out the parse cache's Doc when the body is the one MkDocs read."""
-    from kb.build.registry import BuildState, PageRecord
-    from kb.model.mdparse import parse_front_matter
+def test_the_build_keeps_each_pages_link_targets_by_its_body(tmp_path: Path) -> None:
+    """ "Referenced by" reads the pages each page links to from the render cache,
+    kept under the page's path and body (parsing every page was a tenth of a warm
+    build); another body is another entry."""
+    from kb.build import backlinks, render_cache
+    from kb.build.registry import PageRecord
 
-    docs = tmp_path / "docs"
-    shutil.copytree(ROOT / "docs" / "cases", docs / "cases")
-    site = Site.load(docs)
-    rel = "cases/lz-longpanyuan-136.md"
-    doc = site.docs[rel]
-    body = "\n".join(doc.lines[parse_front_matter(rel, doc.text)[3] - 1 :])
-    state = BuildState(docs=site.docs)
-    rec = PageRecord(rel, rel, "zh", "cases/lz-longpanyuan-136/", "t", {}, body.lstrip("\n"))
-    assert state.parsed(rec) is doc
-    changed = PageRecord(rel, rel, "zh", "cases/lz-longpanyuan-136/", "t", {}, "edited in memory")
-    assert state.parsed(changed) is not doc and state.parsed(changed).text == "edited in memory"
+    store = render_cache.Store(tmp_path / "render")
+    render_cache.use(store, "global")
+    try:
+        rec = PageRecord(
+            "cases/a.md", "cases/a.md", "zh", "cases/a/", "t", {}, "见[乙](b.md)和[模块](../course/m.md#x)。"
+        )
+        assert backlinks.page_targets(rec) == ["cases/b.md", "course/m.md"]
+        assert len(list(store.folder.rglob("*.json"))) == 1
+        assert backlinks.page_targets(rec) == ["cases/b.md", "course/m.md"]  # read back
+        rec.markdown = "见[乙](b.md)。"
+        assert backlinks.page_targets(rec) == ["cases/b.md"]
+        assert len(list(store.folder.rglob("*.json"))) == 2
+    finally:
+        render_cache.use(None)

@@ -3,11 +3,12 @@ playbook, policy, case or other page links to it (a late transform)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 
-from ..model.mdparse import Doc
+from ..model.mdparse import Doc, parse
 from ..model.tree import base_path, collection_of, join_link
-from . import labels
+from . import labels, render_cache
 from .registry import BuildState, PageRecord
 
 _TARGETS: dict[tuple[str, str], frozenset[str]] = {}  # (base, text) -> targets, for this process
@@ -45,12 +46,28 @@ def referenced_by(docs: Mapping[str, Doc]) -> dict[str, list[str]]:
     base -> sorted bases of the pages linking to it, for every collection page
     in ``docs`` (an empty list when none does). Linear in the pages' size.
     """
-    out: dict[str, list[str]] = {b: [] for b in docs if collection_of(b)}
-    for doc in docs.values():
-        for target in link_targets(doc):
+    return _referenced_by({b: link_targets(d) for b, d in docs.items()})
+
+
+def _referenced_by(targets: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {b: [] for b in targets if collection_of(b)}
+    for base, links in targets.items():
+        for target in links:
             if target in out:
-                out[target].append(doc.base)
+                out[target].append(base)
     return {b: sorted(v, key=_ref_order) for b, v in out.items()}
+
+
+def page_targets(rec: PageRecord) -> list[str]:
+    """The pages ``rec``'s body links to, kept in the render cache under its
+    path and body (parsing every page was a tenth of a warm build)."""
+    return json.loads(
+        render_cache.remember(
+            "link-targets",
+            (rec.src_uri, rec.markdown),
+            lambda: json.dumps(sorted(link_targets(parse(rec.src_uri, rec.markdown)))),
+        )
+    )
 
 
 def _ref_kind(base: str) -> str:
@@ -72,7 +89,7 @@ def _graph(rec: PageRecord, state: BuildState) -> dict[str, list[str]]:
     key = ("referenced-by", rec.lang)
     if key not in state.memo:
         pages = state.pages.get(rec.lang, {})
-        state.memo[key] = referenced_by({b: state.parsed(r) for b, r in pages.items()})
+        state.memo[key] = _referenced_by({b: page_targets(r) for b, r in pages.items()})
     return state.memo[key]
 
 

@@ -68,27 +68,37 @@ def join_base(base: str, lang: str) -> str:
     return f"{base}/{lang}/"
 
 
+def _our_worker(cfg: dict) -> None:
+    url = cfg.get("search") or ""
+    folder, _, name = url.rpartition("/")
+    if name and name != SEARCH_WORKER and not name.startswith(SEARCH_WORKER):
+        cfg["search"] = f"{folder}/{SEARCH_WORKER}?material={name}" if folder else f"{SEARCH_WORKER}?material={name}"
+
+
 def wrap_search_worker(html: str) -> str:
     """Point Material at our worker wrapper, which loads Material's own worker
     (named in ``?material=``) and ranks exact-phrase matches first."""
 
     def repl(m: re.Match) -> str:
         cfg = json.loads(m.group(2))
-        url = cfg.get("search") or ""
-        folder, _, name = url.rpartition("/")
-        if name and name != SEARCH_WORKER and not name.startswith(SEARCH_WORKER):
-            cfg["search"] = (
-                f"{folder}/{SEARCH_WORKER}?material={name}" if folder else f"{SEARCH_WORKER}?material={name}"
-            )
+        _our_worker(cfg)
         return m.group(1) + json.dumps(cfg, ensure_ascii=False) + m.group(3)
 
     return _CONFIG_SCRIPT.sub(repl, html, count=1)
 
 
 def adjust_config(html: str, lang: str) -> str:
-    """Material's ``__config`` for a page of ``lang``: its language root, our worker;
-    and no ``<link rel="alternate" hreflang>`` in the head (see :func:`drop_head_alternates`)."""
-    return drop_head_alternates(wrap_search_worker(rebase_for_lang(html, lang)))
+    """Material's ``__config`` for a page of ``lang``: its language root, our worker
+    (:func:`rebase_for_lang` and :func:`wrap_search_worker` in one pass); and no
+    ``<link rel="alternate" hreflang>`` in the head (see :func:`drop_head_alternates`)."""
+    m = _CONFIG_SCRIPT.search(html)
+    if m:
+        cfg = json.loads(m.group(2))
+        if lang != "zh":
+            cfg["base"] = join_base(cfg["base"], lang)
+        _our_worker(cfg)
+        html = html[: m.start(2)] + json.dumps(cfg, ensure_ascii=False) + html[m.end(2) :]
+    return drop_head_alternates(html)
 
 
 _HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')

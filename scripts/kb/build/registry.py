@@ -10,7 +10,7 @@ them all in the order they run; nothing registers itself on import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,20 +45,13 @@ class BuildState:
     pages: dict[str, dict[str, PageRecord]] = field(default_factory=dict)
     nav: list[str] = field(default_factory=list)
     memo: dict[Any, Any] = field(default_factory=dict)
-    # the checkers' parsed pages (kb.model.site.Site.docs), when the build loaded them
-    docs: Mapping[str, Doc] = field(default_factory=dict)
     sources: Sources | None = None  # what citations may name (kb.model.sources)
 
     def record(self, rec: PageRecord) -> None:
         self.pages.setdefault(rec.lang, {})[rec.base] = rec
 
     def parsed(self, rec: PageRecord) -> Doc:
-        """The parsed page of ``rec``: the checkers' parse of the same file
-        when its body is the one the build read, else a parse of the body (the
-        i18n plugin's admonition step drops the body's final newlines)."""
-        doc = self.docs.get(rec.src_uri)
-        if doc is not None and doc.text.rstrip("\n").endswith(rec.markdown.rstrip("\n")):
-            return doc
+        """The parsed body of ``rec`` (the model's parse, :mod:`kb.model.mdparse`)."""
         return parse(rec.src_uri, rec.markdown)
 
 

@@ -17,17 +17,21 @@ page, hashed into its key:
   their options, the versions of Python and of the packages that render, and
   the language being built. What we could not track page by page is here.
 
-Everything after the render (templates, navigation, "referenced by",
-stale-translation notices, tooltips) runs on every build from the (cached or
-fresh) render, so those always reflect the whole tree. A page's search
-entries are reused when what Material's index reads of the page (URL, title,
-front matter, content, table of contents) is unchanged, under the same
-global key (the jieba dictionary comes from the term base).
+Everything after the render ("referenced by", stale-translation notices,
+tooltips, the navigation) runs on every build from the (cached or fresh)
+render, so it always reflects the whole tree. Three more things are kept under
+keys of everything they read: a page's search entries (URL, title, front
+matter, content, table of contents: the jieba segmentation is the most
+expensive part of indexing), its HTML transforms (the rendered page, its
+path, URL and language) and its page from the theme's template
+(:func:`kb.build.incremental.template_key`: navigation, page, context), each
+also under the global key; and QR codes (:func:`remember`).
 
 A render that logged anything (a warning that fails the strict build, or an
 info) is never stored, so a cached render can never hide a message. Entries
-are JSON files under ``.cache/kb/render/``, named by their key and carrying
-the key and a checksum; anything that does not decode is a miss. Set
+are files under ``.cache/kb/render/``, named by their key: a JSON line with the
+key and the SHA-256 of the payload, then the payload as JSON; anything that
+does not decode or match is a miss. Set
 ``KB_NO_CACHE=1`` (``kb build --no-cache``) to bypass the cache.
 """
 
@@ -46,7 +50,7 @@ from typing import Any
 
 from ..model.paths import SCRIPTS
 
-VERSION = "1"  # of the entry format
+VERSION = "2"  # of the entry format (2: a line of key and checksum, then the payload)
 PACKAGES = (
     "mkdocs",
     "mkdocs-material",
@@ -205,16 +209,12 @@ def held_files_key(files: Any) -> str:
     return _HELD[1]
 
 
-KEEP_IN_MEMORY = False  # kb.preview sets it: its rebuilds then read no entry from disk
-
-
 class Store:
-    """Entries on disk, and in memory where :data:`KEEP_IN_MEMORY` (a one-off
-    build would only hold them until it ends: peak memory for nothing)."""
+    """Entries on disk (``kb serve`` keeps what it reuses of its last build in
+    memory itself: :mod:`kb.build.incremental`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self.memory: dict[str, dict] = {}
         self.counts: dict[str, list[int]] = {}  # language -> [reused, rendered] pages
 
     def _path(self, key: str) -> Path:
@@ -222,36 +222,35 @@ class Store:
 
     def get(self, key: str, count: str = "") -> dict | None:
         """The entry of ``key`` or None; ``count``: the language whose :attr:`counts` it adds to."""
-        entry = self.memory.get(key)
-        if entry is None:
-            entry = self._read(key)
-            if entry is not None and KEEP_IN_MEMORY:
-                self.memory[key] = entry
+        entry = self._read(key)
         if count:
             c = self.counts.setdefault(count, [0, 0])
             c[entry is None] += 1
         return entry
 
     def _read(self, key: str) -> dict | None:
+        """The payload under ``key`` if the file holds that key and the payload's checksum."""
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            payload = data["payload"]
-            if data.get("key") != key or data.get("sum") != _sha(json.dumps(payload, sort_keys=True)):
+            raw = self._path(key).read_bytes()
+            head, _, body = raw.partition(b"\n")
+            meta = json.loads(head)
+            if meta.get("key") != key or meta.get("sum") != hashlib.sha256(body).hexdigest():
                 return None
+            payload = json.loads(body)
             return payload if isinstance(payload, dict) else None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put(self, key: str, payload: dict) -> None:
-        if KEEP_IN_MEMORY:
-            self.memory[key] = payload
+        """Write an entry: a line with its key and the checksum of the payload, then the payload."""
         path = self._path(key)
-        data = {"key": key, "sum": _sha(json.dumps(payload, sort_keys=True)), "payload": payload}
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        head = json.dumps({"key": key, "sum": hashlib.sha256(body).hexdigest()}).encode("utf-8")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(head + b"\n" + body)
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only makes the next build slower
