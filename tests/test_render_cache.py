@@ -267,3 +267,24 @@ def test_the_preview_restarts_when_the_build_code_changes() -> None:
     # read once per process by cached loaders: a change to it restarts the preview too
     assert code_changed(before, ((py, 10, 1), (data, 6, 2), (page, 3, 1))) == [data]
     assert code_changed(before, before[1:]) == [py]  # removed
+
+
+def test_a_damaged_or_foreign_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    """An entry is used only when its file names its key and its payload matches
+    the checksum: a truncated, edited or misplaced file renders the page again."""
+    from kb.build.render_cache import Store
+
+    store = Store(tmp_path)
+    store.put("ab" + "0" * 62, {"content": "<p>甲</p>"})
+    path = next(tmp_path.rglob("ab*.json"))
+    assert store.get("ab" + "0" * 62) == {"content": "<p>甲</p>"}
+    raw = path.read_bytes()
+    path.write_bytes(raw.replace("甲".encode(), "乙".encode()))  # edited payload
+    assert store.get("ab" + "0" * 62) is None
+    path.write_bytes(raw[:-5])  # truncated
+    assert store.get("ab" + "0" * 62) is None
+    other = path.with_name("ab" + "1" * 62 + ".json")
+    other.write_bytes(raw)  # another key's file
+    assert store.get("ab" + "1" * 62) is None
+    path.write_bytes(b"not json\n{}")
+    assert store.get("ab" + "0" * 62) is None

@@ -47,6 +47,7 @@ class Preview:
     """Builds ``config`` into ``site_dir`` in this process, again and again."""
 
     def __init__(self, config: Path, site_dir: Path) -> None:
+        incremental.install()
         incremental.keep_snapshots(True)  # what each page read, for the partial builds after a save
         self.config = Path(config).resolve()
         self.site_dir = Path(os.path.abspath(site_dir))

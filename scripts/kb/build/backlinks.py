@@ -61,13 +61,19 @@ def _referenced_by(targets: Mapping[str, Iterable[str]]) -> dict[str, list[str]]
 def page_targets(rec: PageRecord) -> list[str]:
     """The pages ``rec``'s body links to, kept in the render cache under its
     path and body (parsing every page was a tenth of a warm build)."""
-    return json.loads(
-        render_cache.remember(
+
+    def kept() -> list[str]:
+        text = render_cache.remember(
             "link-targets",
             (rec.src_uri, rec.markdown),
             lambda: json.dumps(sorted(link_targets(parse(rec.src_uri, rec.markdown)))),
         )
-    )
+        return json.loads(text)
+
+    return render_cache.memo(_KEPT, (rec.src_uri, rec.markdown), kept)
+
+
+_KEPT: dict = {}
 
 
 def _ref_kind(base: str) -> str:

@@ -39,16 +39,25 @@ from . import render_cache
 _STATE: dict[str, Any] = {"only": None, "keep": False, "last": None}
 # (language, src_uri) -> what the last build read of the page (kept in memory by kb serve)
 SNAPSHOTS: dict[tuple[str, str], dict] = {}
-_NAV: list = [None, ""]
-_THEME_FILES: dict[
-    tuple[str, ...], list[tuple[str, str]]
-] = {}  # theme dirs -> its static files  # the navigation object last digested and its digest
+_NAV: list = [None, ""]  # the navigation object last digested and its digest
+_FILES: dict[str, Any] = {}  # language -> the i18n plugin's file tree of the last build
+
+
+def _reused_files(lang: str) -> Any | None:
+    """The last build's file tree of ``lang`` within a partial build (no file came or went)."""
+    return _FILES.get(lang) if _STATE["only"] is not None else None
+
+
+def _keep_files(lang: str, files: Any) -> None:
+    if _STATE["keep"]:
+        _FILES[lang] = files
 
 
 def install() -> None:
-    """Wrap MkDocs' ``_populate_page`` and ``_build_page`` (once per process)."""
+    """Wrap MkDocs' build loop and the i18n plugin's file tree (once per process,
+    before a config is loaded: MkDocs binds plugin events when it loads one)."""
     from mkdocs.commands import build as mk
-    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.files import Files
 
     if getattr(mk._build_page, "_kb_original", None) is not None:
         return
@@ -89,28 +98,32 @@ def install() -> None:
         if _STATE["only"] is None:  # a partial build follows a save of pages only
             copy_static(self, *args, **kwargs)
 
-    def add_files_from_theme(self: Any, env: Any, config: Any) -> None:
-        key = tuple(str(d) for d in config.theme.dirs)
-        if _STATE["only"] is not None and key in _THEME_FILES:  # the theme is unchanged: no walk of it
-            for path, folder in _THEME_FILES[key]:
-                if self.get_file_from_path(path) is None:
-                    self.append(File(path, folder, config.site_dir, config.use_directory_urls))
-            return
-        before = len(self)
-        add_theme(self, env, config)
-        _THEME_FILES[key] = [(f.src_uri, f.src_dir) for f in list(self)[before:]]
+    def get_files(config: Any) -> Any:
+        if _reused_files(_lang(config)) is not None:  # the i18n plugin's tree of the last build is used
+            return Files([])
+        return files_of(config)
 
-    theme_template, copy_static, add_theme = (
+    def add_files_from_theme(self: Any, env: Any, config: Any) -> None:
+        if _reused_files(_lang(config)) is None:
+            add_theme(self, env, config)
+
+    theme_template, copy_static, add_theme, files_of = (
         mk._build_theme_template,
         Files.copy_static_files,
         Files.add_files_from_theme,
+        mk.get_files,
     )
+    from .material import reuse_language_files
+
+    reuse_language_files(_reused_files, _keep_files)
     _populate_page._kb_original = populate  # type: ignore[attr-defined]
     _build_page._kb_original = build_page  # type: ignore[attr-defined]
     _build_theme_template._kb_original = theme_template  # type: ignore[attr-defined]
     copy_static_files._kb_original = copy_static  # type: ignore[attr-defined]
     add_files_from_theme._kb_original = add_theme  # type: ignore[attr-defined]
+    get_files._kb_original = files_of  # type: ignore[attr-defined]
     mk._populate_page, mk._build_page, mk._build_theme_template = _populate_page, _build_page, _build_theme_template
+    mk.get_files = get_files
     Files.copy_static_files = copy_static_files  # type: ignore[method-assign]
     Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 

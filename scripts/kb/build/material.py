@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -154,6 +154,35 @@ def other_languages(config: Any) -> list[str]:
 def page_alternates(page: Any) -> dict[str, Any]:
     """The i18n plugin's ``{lang: File}`` of a page's other-language versions."""
     return getattr(page.file, "alternates", {}) or {}
+
+
+def reuse_language_files(reuse: Callable[[str], Any | None], keep: Callable[[str, Any], None]) -> None:
+    """Make the i18n plugin's ``on_files`` (its file tree of the language being
+    built, with each file's alternates) return ``reuse(language)`` when that
+    gives one (kb serve's partial builds: no file came or went), else build the
+    tree and hand it to ``keep(language, files)``. The tree's ``plugin`` is
+    pointed at the plugin of the build. Installed on the class before a config
+    is loaded (MkDocs binds plugin events when it loads the config)."""
+    from mkdocs_static_i18n.plugin import I18n
+
+    if getattr(I18n.on_files, "_kb_original", None) is not None:
+        return
+    original = I18n.on_files
+
+    def on_files(self: Any, files: Any, config: Any) -> Any:
+        lang = str(self.current_language)
+        tree = reuse(lang)
+        if tree is None:
+            tree = original(self, files, config)
+            keep(lang, tree)
+            return tree
+        tree.plugin = self
+        self.i18n_files_per_language[self.current_language] = tree.documentation_pages()
+        return tree
+
+    on_files._kb_original = original  # type: ignore[attr-defined]
+    on_files.mkdocs_priority = getattr(original, "mkdocs_priority", 0)  # type: ignore[attr-defined]
+    I18n.on_files = on_files  # type: ignore[method-assign]
 
 
 def language_switcher(config: Any) -> list[dict]:

@@ -184,6 +184,18 @@ def remember(kind: str, parts: tuple[str, ...], compute: Callable[[], str]) -> s
     return value
 
 
+def memo(table: dict, key: object, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``key`` for the life of the process (``kb serve``
+    asks again after every save); the table is emptied when large."""
+    hit = table.get(key, _MISSING)
+    if hit is _MISSING:
+        if len(table) > 200_000:
+            table.clear()
+        hit = table[key] = compute()
+    return hit
+
+
+_MISSING = object()
 _CURRENT: list = [None, ""]  # the store and global key of the build running
 
 

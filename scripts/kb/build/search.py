@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import search_words
+from . import render_cache, search_words
 from .registry import BuildState
 
 NUMBERS_FIELD = "numbers"  # an indexed, never displayed field of the English index
@@ -74,7 +74,7 @@ def split_search_index(
         for entry in data.get("docs", []):
             for key in ("title", "text"):
                 if ZWSP in entry.get(key, ""):
-                    entry[key] = search_words.memo(_DROPPED, (sep, entry[key]), lambda v=entry[key]: drop(v))
+                    entry[key] = render_cache.memo(_DROPPED, (sep, entry[key]), lambda v=entry[key]: drop(v))
     buckets: dict[str, list[dict]] = {"zh": []}
     for code in others:
         buckets[code] = []

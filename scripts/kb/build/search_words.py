@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from kb.model.terms import TermBase
+
+from . import render_cache
 
 KB_KEY = "kb"  # the key of the index config for our worker (Material ignores it)
 ZWSP = "\u200b"
@@ -82,7 +83,7 @@ def parts_map(docs: list[dict], separator: str, compounds: set[str], cut_for_sea
     rx = re.compile(separator)
     vocabulary: set[str] = set()
     for doc in docs:
-        vocabulary |= memo(
+        vocabulary |= render_cache.memo(
             _HAN_TOKENS, (separator, doc.get("title", ""), doc.get("text", "")), lambda d=doc: _han_tokens(d, rx)
         )
     out: dict[str, list[str]] = {}
@@ -101,20 +102,6 @@ _HAN_TOKENS: dict = {}
 _SEGMENTED: dict = {}
 
 
-def memo(table: dict, key: object, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ``key`` for the life of the process (``kb serve``
-    indexes the same sections after every save); the table is emptied when large."""
-    hit = table.get(key, _MISSING)
-    if hit is _MISSING:
-        if len(table) > 200_000:
-            table.clear()
-        hit = table[key] = compute()
-    return hit
-
-
-_MISSING = object()
-
-
 def split_chinese(docs: list[dict], cut: Cut | None = None) -> None:
     """Split the Chinese runs of the English sections into words (zero-width spaces)."""
     cut = cut or _jieba_cut()
@@ -126,7 +113,7 @@ def split_chinese(docs: list[dict], cut: Cut | None = None) -> None:
         for key in ("title", "text"):
             value = doc.get(key, "")
             if _HAN.search(value):
-                doc[key] = memo(
+                doc[key] = render_cache.memo(
                     _SEGMENTED,
                     (cut, value),
                     lambda v=value: "".join(p if p.startswith("<") else _HAN.sub(seg, p) for p in _TAG_SPLIT.split(v)),
