@@ -98,9 +98,12 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     rec = _record(page, config)
-    # a function of the rendered page and the term base (in the global key): kept across builds
+    # a function of the rendered page, its front matter and the term base (in the global key): kept
+    meta = json.dumps(rec.meta, default=str, ensure_ascii=False, sort_keys=True)
     rec.html = render_cache.remember(
-        "html", (rec.lang, rec.src_uri, rec.url, html), lambda: _build.registry.transform_html(html, rec, _build.terms)
+        "html",
+        (rec.lang, rec.src_uri, rec.url, meta, html),
+        lambda: _build.registry.transform_html(html, rec, _build.terms),
     )
     return rec.html
 

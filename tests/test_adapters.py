@@ -297,9 +297,17 @@ def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
         if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "page"
     }
     assert assigned == {"markdown", "content"}, assigned  # plus what read_source and render set
-    assert "files.copy_static_files(" in inspect.getsource(mk.build)
-    assert "files.add_files_from_theme(env, config)" in inspect.getsource(mk.build)
-    assert list(inspect.signature(Files.copy_static_files._kb_original).parameters)[:1] == ["self"]
-    theme = inspect.getsource(Files.add_files_from_theme._kb_original)
-    # a partial build adds the theme's files it recorded, as MkDocs does
-    assert "self.append(File(path, dir, config.site_dir, config.use_directory_urls))" in theme
+    build_src = inspect.getsource(mk.build)
+    for call in ("files.copy_static_files(", "files.add_files_from_theme(env, config)", "files = get_files(config)"):
+        assert call in build_src, f"build() no longer calls {call}"
+    assert mk.get_files._kb_original is not None and Files.copy_static_files._kb_original is not None
+    # a partial build hands MkDocs the i18n plugin's file tree of the last build (kb.build.material)
+    from mkdocs_static_i18n.plugin import I18n
+    from mkdocs_static_i18n.suffix import I18nFiles
+
+    on_files = inspect.getsource(I18n.on_files._kb_original)
+    assert "self.i18n_files_per_language[self.current_language] = i18n_files.documentation_pages()" in on_files
+    assert I18n.on_files.mkdocs_priority == I18n.on_files._kb_original.mkdocs_priority
+    assert "self.plugin = plugin" in inspect.getsource(I18nFiles.__init__)
+    # a file's page is made again when it is None (the reused tree's pages are dropped first)
+    assert "if file.page is None" in build_src

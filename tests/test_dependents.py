@@ -16,11 +16,12 @@ PAGES = {
     "cases/b.md": ("案例乙", "# 案例乙\n\n正文。\n"),
     "cases/c.md": ("案例丙", "# 案例丙\n\n正文。\n"),
     "sets/s.md": ("案例集", "# 案例集\n\n<!-- kb:set-items -->\n"),
+    "course/source-reading.md": ("原文精读", "# 原文精读\n\n原文。\n"),
 }
 
 
 def _state(tmp: Path) -> BuildState:
-    state = BuildState(nav=["index.md", "cases/index.md"])
+    state = BuildState(nav=["index.md", "cases/index.md", "course/source-reading.md"])
     for base, (title, body) in PAGES.items():
         for lang, suffix in (("zh", ".md"), ("en", ".en.md")):
             src = base[: -len(".md")] + suffix
@@ -64,8 +65,12 @@ def test_what_it_cannot_follow_builds_everything(tmp_path: Path) -> None:
     _save(tmp_path, "index.md", "title: 首页", "title: 主页")  # a title in the navigation
     assert pages_to_build(["index.md"], tmp_path, state) is None
     state = _state(tmp_path)
-    _save(tmp_path, "sets/s.md", "正文", "正文")
+    _save(tmp_path, "sets/s.md", "# 案例集\n", "# 案例集\n\n新说明。\n")
     assert pages_to_build(["sets/s.md"], tmp_path, state) is None  # a set: "used in sets" lists
+    _save(tmp_path, "course/source-reading.md", "原文。", "原文，改。")
+    assert pages_to_build(["course/source-reading.md"], tmp_path, state) is None  # quoted by citations
+    _save(tmp_path, "cases/c.md", "title: 案例丙\n", "title: 案例丙\naliases: [old-c]\n")
+    assert pages_to_build(["cases/c.md"], tmp_path, state) is None  # redirect pages come and go
     (tmp_path / "cases/d.md").write_text("# 新\n", encoding="utf-8")
     assert pages_to_build(["cases/d.md"], tmp_path, _state(tmp_path)) is None  # a new page
     (tmp_path / "cases/b.md").unlink()
@@ -75,3 +80,12 @@ def test_what_it_cannot_follow_builds_everything(tmp_path: Path) -> None:
     state = _state(tmp_path)
     _save(tmp_path, "index.md", "# 首页\n", "# 首页\n\n新段落。\n")
     assert _bases(pages_to_build(["index.md"], tmp_path, state)) == {"index.md", *LISTS}
+
+
+def test_an_untranslated_page_is_built_from_the_chinese_file_in_english_too(tmp_path: Path) -> None:
+    state = _state(tmp_path)
+    rec = state.pages["en"]["cases/c.md"]
+    rec.src_uri = "cases/c.md"  # no cases/c.en.md: the English site is built from the Chinese file
+    _save(tmp_path, "cases/c.md", "正文。", "新正文。")
+    only = pages_to_build(["cases/c.md"], tmp_path, state)
+    assert "cases/c.md" in only["zh"] and "cases/c.md" in only["en"]

@@ -26,7 +26,7 @@ PAGES = {
     "index.en.md": "---\ntitle: Home\n---\n\n# Home\n\nSee [Note A](notes/a.md) and the [Glossary](glossary.md).\n",
     "notes/a.md": "---\ntitle: 笔记甲\n---\n\n# 笔记甲\n\n第一段。\n\n## 第二节 {#second}\n\n第二段。\n",
     "notes/a.en.md": "---\ntitle: Note A\n---\n\n# Note A\n\nFirst paragraph.\n\n## Second {#second}\n\nMore.\n",
-    "notes/b.md": "---\ntitle: 笔记乙\n---\n\n# 笔记乙\n\n参见[笔记甲](a.md#second)和[案例](../cases/lz-yufeng-hongqi-grid.md)。\n",
+    "notes/b.md": "---\ntitle: 笔记乙\n---\n\n# 笔记乙\n\n参见[笔记甲](a.md#second)和[案例](../cases/lz-yufeng-hongqi-grid.md)，讲工业思维。\n",
     "notes/b.en.md": "---\ntitle: Note B\n---\n\n# Note B\n\nSee [Note A](a.md#second) and [the case](../cases/lz-yufeng-hongqi-grid.md).\n",
 }
 NAV = """nav:
@@ -154,6 +154,18 @@ def test_body_and_title_edits_are_rendered_and_the_rest_reused(project: Path) ->
     assert (reused, rendered) == (11, 1)
     assert "第一段已修改。" in _text(site, "notes/a/index.html")
     assert "笔记乙（新）" in _text(site, "notes/a/index.html")  # the navigation of another page
+
+
+def test_front_matter_that_does_not_change_the_render_still_shows(project: Path) -> None:
+    """Front matter outside the rendered Markdown reaches the page through the
+    HTML transforms (``tooltips: false``) and the navigation (a page's ``subtitle``)."""
+    docs, cold = project.parent / "docs", project.parent / "site-cold"
+    assert 'class="kb-term"' in _text(cold, "notes/b/index.html")
+    _edit(docs / "notes/b.md", "title: 笔记乙（新）\n", "title: 笔记乙（新）\ntooltips: false\n")
+    _edit(docs / "notes/a.md", "title: 笔记甲\n", "title: 笔记甲\nsubtitle: 副标题甲\n")
+    site, _ = _warm_equals_clean(project, "meta")
+    assert 'class="kb-term"' not in _text(site, "notes/b/index.html")
+    assert "副标题甲" in _text(site, "notes/b/index.html")
 
 
 def test_a_term_base_change_rebuilds_what_uses_it(project: Path) -> None:

@@ -58,18 +58,22 @@ class Preview:
         self.docs_dir: Path | None = None  # as the config names it (read by each build)
         self.partial = False  # whether the last build was a partial one
 
-    def rebuild(self, changed: list[str] | None = None) -> bool:
+    def rebuild(self, changed: list[str] | None = None, seen: tuple | None = None) -> bool:
         """One strict build, put into place; False (old site kept) on failure.
         ``changed``: the docs files saved since the last build (docs-relative):
         only the pages they change are built (:mod:`kb.build.dependents`), the
         rest kept from the last build; None, or a change elsewhere: everything.
+        ``seen``: the signature ``changed`` was read from (a save after it starts another build).
         The watched files are looked at first: a save during the build starts another."""
+        self.seen = seen if seen is not None else self.signature()
         self._watched = None  # the config may name another docs folder now
-        self.seen = self.signature()
         only = None
         last = incremental.last_state()
         if changed is not None and last is not None and self.docs_dir is not None:
-            only = dependents.pages_to_build(changed, self.docs_dir, last)
+            try:
+                only = dependents.pages_to_build(changed, self.docs_dir, last)
+            except Exception as exc:  # whatever it could not follow: build everything
+                log.info(f"building every page: {type(exc).__name__}: {exc}")
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = self.site_dir.parent / f".site-staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -77,15 +81,15 @@ class Preview:
         try:
             with incremental.partial(only):
                 self._build(staging)
+            if only is None:
+                runner.swap_into_place(staging, self.site_dir)
+            else:  # the files a partial build wrote replace theirs, one by one
+                _merge(staging, self.site_dir)
         except (Exception, SystemExit) as exc:  # MkDocs' Abort is a SystemExit
             shutil.rmtree(staging, ignore_errors=True)
             self.last_error = f"{type(exc).__name__}: {exc}"
             incremental.remember(None)  # the next build starts from no kept state: everything
             return False
-        if only is None:
-            runner.swap_into_place(staging, self.site_dir)
-        else:  # the files a partial build wrote replace theirs, one by one
-            _merge(staging, self.site_dir)
         self.partial = only is not None
         self.last_error = ""
         self.generation.bump()
@@ -177,7 +181,7 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None) ->
         if code:
             return code
         t0 = time.perf_counter()
-        ok = preview.rebuild(preview.docs_changes(preview.seen, now))
+        ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now)
         took = time.perf_counter() - t0
         if ok:
             print(

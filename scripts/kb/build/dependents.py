@@ -16,7 +16,10 @@ covered here:
 * the navigation (every page), previous/next links and the set pages' "used in
   sets" lists: a change of title or front matter of a page in ``nav``, or any
   change to a set, builds everything, as does a new, deleted or renamed page
-  or a change outside the docs' Markdown files.
+  or a change outside the docs' Markdown files;
+* citations quote the source reading (``course/source-reading``) on every
+  page citing it, and aliases make redirect pages: a change to the source
+  reading, or to a page's aliases, builds everything.
 
 ``None`` means "build everything"; correctness first, a full build is
 always right.
@@ -28,6 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..model.mdparse import Doc, parse
+from ..model.sources import SOURCE_PAGE
 from ..model.tree import HTML_PLACEHOLDER, base_path, collection_of, doc_lang
 from .backlinks import link_targets
 from .registry import BuildState
@@ -58,14 +62,16 @@ def _dependents(src: str, docs_dir: Path, state: BuildState) -> set[str] | None:
     lang, base = doc_lang(src), base_path(src)
     old = state.pages.get(lang, {}).get(base)
     path = docs_dir / src
-    if old is None or old.src_uri != src or not path.is_file() or collection_of(base) == "sets":
-        return None
+    if old is None or old.src_uri != src or not path.is_file() or collection_of(base) == "sets" or base == SOURCE_PAGE:
+        return None  # new or gone; a set ("used in sets"); the source every citation quotes
     try:
         from mkdocs.utils.meta import get_data  # the front matter exactly as the build reads it
 
         body, meta = get_data(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
+    if old.meta.get("aliases") != meta.get("aliases"):
+        return None  # redirect pages come and go: a partial build only adds files
     new, before = parse(src, body), state.parsed(old)
     out = {base}
     if _title(old.meta, before) != _title(meta, new) or old.meta != meta:

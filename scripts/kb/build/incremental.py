@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import render_cache
+from .material import language_switcher
 
 _STATE: dict[str, Any] = {"only": None, "keep": False, "last": None}
 # (language, src_uri) -> what the last build read of the page (kept in memory by kb serve)
@@ -46,6 +47,15 @@ _FILES: dict[str, Any] = {}  # language -> the i18n plugin's file tree of the la
 def _reused_files(lang: str) -> Any | None:
     """The last build's file tree of ``lang`` within a partial build (no file came or went)."""
     return _FILES.get(lang) if _STATE["only"] is not None else None
+
+
+def _take_files(lang: str) -> Any | None:
+    """:func:`_reused_files`, its files freed of the last build's pages (MkDocs
+    makes new ones; a skipped page gets back what it read: :func:`_restore`)."""
+    tree = _reused_files(lang)
+    for f in tree or ():
+        f.page = None
+    return tree
 
 
 def _keep_files(lang: str, files: Any) -> None:
@@ -115,7 +125,7 @@ def install() -> None:
     )
     from .material import reuse_language_files
 
-    reuse_language_files(_reused_files, _keep_files)
+    reuse_language_files(_take_files, _keep_files)
     _populate_page._kb_original = populate  # type: ignore[attr-defined]
     _build_page._kb_original = build_page  # type: ignore[attr-defined]
     _build_theme_template._kb_original = theme_template  # type: ignore[attr-defined]
@@ -288,6 +298,7 @@ def _nav_items(items: Any) -> list:
                 str(getattr(item, "title", "") or ""),
                 str(getattr(item, "url", "") or ""),
                 str(getattr(getattr(item, "file", None), "src_uri", "") or ""),
+                json.dumps(getattr(item, "meta", None), default=str, ensure_ascii=False, sort_keys=True),
                 _nav_items(getattr(item, "children", None)),
             ]
         )
@@ -319,6 +330,7 @@ def template_key(global_: str, name: str, context: dict) -> str:
         render_cache.held_files_key(context.get("pages") or ()),
         json.dumps(settings, default=str, ensure_ascii=False, sort_keys=True),
         json.dumps(dict(config.extra), default=str, ensure_ascii=False, sort_keys=True),
+        json.dumps(language_switcher(config), default=str, ensure_ascii=False, sort_keys=True),
         json.dumps(others, default=str, ensure_ascii=False, sort_keys=True),
         page.file.src_uri,
         str(page.url),
