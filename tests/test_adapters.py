@@ -236,7 +236,6 @@ def test_mkdocs_render_sets_what_the_render_cache_restores() -> None:
     """kb.build.material caches ``Page.render`` and Material's ``add_entry_from_context``:
     if MkDocs' render sets another attribute, or the search index another list,
     a cached page would lack it (update ``_cached_render`` and the entry format)."""
-    import ast
     import inspect
 
     from material.plugins.search.plugin import SearchIndex
@@ -244,14 +243,7 @@ def test_mkdocs_render_sets_what_the_render_cache_restores() -> None:
 
     material.use_render_cache(None)  # installs the wrappers; renders every page
     render = getattr(Page.render, "_kb_original", Page.render)
-    tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(render)))
-    assigned = {
-        t.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign)
-        for t in node.targets
-        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
-    }
+    assigned = _assigned(render, "self")
     assert assigned == {"content", "toc", "_title_from_render", "present_anchor_ids", "links_to_anchors"}, assigned
     add = inspect.getsource(
         getattr(SearchIndex.create_entry_for_section, "_kb_original", None) or SearchIndex.create_entry_for_section
@@ -266,7 +258,6 @@ def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
     ``Files.copy_static_files``; ``_build_page`` asks ``env.get_template`` for the
     page's template and renders it with the context; ``_populate_page`` sets what
     a skipped page gets back (update ``_snapshot``/``_restore`` if this fails)."""
-    import ast
     import inspect
 
     from mkdocs.commands import build as mk
@@ -288,14 +279,7 @@ def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
         assert f"{name}(" in src, f"build() no longer calls {name}"
     page_src = inspect.getsource(mk._build_page._kb_original)
     assert "env.get_template(" in page_src and "template.render(context)" in page_src
-    populate = ast.parse(inspect.cleandoc("\n" + inspect.getsource(mk._populate_page._kb_original)))
-    assigned = {
-        t.attr
-        for node in ast.walk(populate)
-        if isinstance(node, ast.Assign)
-        for t in node.targets
-        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "page"
-    }
+    assigned = _assigned(mk._populate_page._kb_original, "page")
     assert assigned == {"markdown", "content"}, assigned  # plus what read_source and render set
     build_src = inspect.getsource(mk.build)
     for call in ("files.copy_static_files(", "files.add_files_from_theme(env, config)", "files = get_files(config)"):
@@ -311,3 +295,18 @@ def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
     assert "self.plugin = plugin" in inspect.getsource(I18nFiles.__init__)
     # a file's page is made again when it is None (the reused tree's pages are dropped first)
     assert "if file.page is None" in build_src
+
+
+def _assigned(fn, name: str) -> set[str]:
+    """The attributes of ``name`` that ``fn``'s source assigns."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.cleandoc("\n" + inspect.getsource(fn)))
+    return {
+        t.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name
+    }
