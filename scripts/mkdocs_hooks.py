@@ -109,7 +109,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
 
 
 def on_env(env: Any, config: MkDocsConfig, files: Files) -> Any:
-    incremental.share_compiled_templates(env)
     # every page of this language has been read: checks that need the whole site
     for finding in _build.registry.validate_site(_build.state, material.current_language(config)):
         log.warning(finding.text())

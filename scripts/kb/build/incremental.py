@@ -134,6 +134,7 @@ def install() -> None:
     get_files._kb_original = files_of  # type: ignore[attr-defined]
     mk._populate_page, mk._build_page, mk._build_theme_template = _populate_page, _build_page, _build_theme_template
     mk.get_files = get_files
+    _share_compiled_templates_of_every_env()
     Files.copy_static_files = copy_static_files  # type: ignore[method-assign]
     Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
@@ -160,6 +161,23 @@ class _CompiledTemplates:
 
 
 _COMPILED: list = []
+
+
+def _share_compiled_templates_of_every_env() -> None:
+    """Every Jinja environment MkDocs' theme makes (the build's, and the ones
+    plugins make for themselves, e.g. Material's search translations) shares
+    the process's compiled templates."""
+    from mkdocs.theme import Theme
+
+    original = Theme.get_env
+
+    def get_env(self: Any) -> Any:
+        env = original(self)
+        share_compiled_templates(env)
+        return env
+
+    get_env._kb_original = original  # type: ignore[attr-defined]
+    Theme.get_env = get_env  # type: ignore[method-assign]
 
 
 def share_compiled_templates(env: Any) -> None:

@@ -50,6 +50,11 @@ def redundant_zwsp(separator: str) -> Callable[[str], str] | None:
 
 _TAG_SPLIT = re.compile(r"(<[^<>]*>)")
 _DROPPED: dict = {}
+_NUMBERS: dict = {}
+
+
+def _plain_numbers(text: str) -> set[str]:
+    return {m.replace(",", "") for m in _GROUPED.findall(text)}
 
 
 def split_search_index(
@@ -108,9 +113,10 @@ def split_search_index(
             # English pages group thousands ("3,449"); a reader may type 3449
             cfg["fields"] = {**cfg.get("fields", {}), NUMBERS_FIELD: {"boost": 1.0}}
             for e in docs:
-                plain = {m.replace(",", "") for m in _GROUPED.findall(e.get("text", "") + " " + e.get("title", ""))}
+                text = e.get("text", "") + " " + e.get("title", "")
+                plain = render_cache.memo(_NUMBERS, text, lambda t=text: " ".join(sorted(_plain_numbers(t))))
                 if plain:
-                    e[NUMBERS_FIELD] = " ".join(sorted(plain))
+                    e[NUMBERS_FIELD] = plain
         path = "search/search_index.json" if code == "zh" else f"{code}/search/search_index.json"
         if terms is not None:  # in the config: Material passes only config and docs to the worker
             cfg[search_words.KB_KEY] = kb = search_words.synonyms(terms, code)
