@@ -44,11 +44,23 @@ def _bases(only: dict[str, set[str]]) -> set[str]:
     return {src.replace(".en.md", ".md") for srcs in only.values() for src in srcs}
 
 
-def test_a_body_edit_builds_the_page_in_both_languages_and_the_lists(tmp_path: Path) -> None:
+def test_a_body_edit_builds_the_page_in_both_languages(tmp_path: Path) -> None:
     state = _state(tmp_path)
     _save(tmp_path, "cases/c.md", "正文。", "新正文。")
+    assert pages_to_build(["cases/c.md"], tmp_path, state) == {"zh": {"cases/c.md"}, "en": {"cases/c.en.md"}}
+
+
+def test_a_new_section_or_a_course_module_builds_the_lists_too(tmp_path: Path) -> None:
+    """Set cards name sections by their headings; the handout holds the modules whole."""
+    state = _state(tmp_path)
+    _save(tmp_path, "cases/c.md", "正文。", "正文。\n\n## 新节 {#new}\n")
     only = pages_to_build(["cases/c.md"], tmp_path, state)
     assert only == {"zh": {"cases/c.md", *LISTS}, "en": {"cases/c.en.md", "cases/index.en.md", "sets/s.en.md"}}
+    state = _state(tmp_path)
+    (tmp_path / "course/m.md").write_text("---\ntitle: 模块\n---\n\n# 模块\n\n正文。\n", encoding="utf-8")
+    state.record(PageRecord("course/m.md", "course/m.md", "zh", "", "模块", {"title": "模块"}, "# 模块\n\n正文。\n"))
+    _save(tmp_path, "course/m.md", "正文。", "新正文。")
+    assert _bases(pages_to_build(["course/m.md"], tmp_path, state)) == {"course/m.md", *LISTS}
 
 
 def test_a_title_or_link_change_builds_the_pages_it_links_to_before_and_after(tmp_path: Path) -> None:
@@ -57,7 +69,8 @@ def test_a_title_or_link_change_builds_the_pages_it_links_to_before_and_after(tm
     assert _bases(pages_to_build(["cases/a.md"], tmp_path, state)) == {"cases/a.md", "cases/b.md", *LISTS}
     state = _state(tmp_path)
     _save(tmp_path, "cases/a.md", "[案例乙](b.md)", "[案例丙](c.md)")
-    assert _bases(pages_to_build(["cases/a.md"], tmp_path, state)) == {"cases/a.md", "cases/b.md", "cases/c.md", *LISTS}
+    # the lists show no links: only the "referenced by" lists of the pages linked to change
+    assert _bases(pages_to_build(["cases/a.md"], tmp_path, state)) == {"cases/a.md", "cases/b.md", "cases/c.md"}
 
 
 def test_what_it_cannot_follow_builds_everything(tmp_path: Path) -> None:
@@ -79,7 +92,7 @@ def test_what_it_cannot_follow_builds_everything(tmp_path: Path) -> None:
     # a body edit of a page in the navigation: its pages only
     state = _state(tmp_path)
     _save(tmp_path, "index.md", "# 首页\n", "# 首页\n\n新段落。\n")
-    assert _bases(pages_to_build(["index.md"], tmp_path, state)) == {"index.md", *LISTS}
+    assert _bases(pages_to_build(["index.md"], tmp_path, state)) == {"index.md"}
 
 
 def test_an_untranslated_page_is_built_from_the_chinese_file_in_english_too(tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ covered here:
   translated is built from the Chinese file), and its other-language
   partner (the stale-translation notice, the language switcher);
 * pages with a generated list (``<!-- kb:NAME -->``: collection indexes, set
-  cards, the handout, the national list's coverage, the glossary) read every
-  page of their language: they are built every time;
+  cards, the handout, the national list's coverage, the glossary) read the
+  title, front matter and sections (headings, anchors) of every page of their
+  language, and the handout the course modules whole: they are built when one
+  of those changed, or a course module did;
 * the "referenced by" list of a page shows the title of each page linking
   to it: a change of title, front matter or links rebuilds the pages linked
   to, before and after the edit;
@@ -34,6 +36,7 @@ from ..model.mdparse import Doc, parse
 from ..model.sources import SOURCE_PAGE
 from ..model.tree import HTML_PLACEHOLDER, base_path, collection_of, doc_lang
 from .backlinks import link_targets
+from .handout import MODULE_FOLDER
 from .registry import BuildState
 
 
@@ -42,21 +45,26 @@ def pages_to_build(changed: Iterable[str], docs_dir: Path, state: BuildState) ->
     (docs-relative paths) were saved, given the last build's ``state``; None:
     everything."""
     only: dict[str, set[str]] = {lang: set() for lang in state.pages}
-    for lang, recs in state.pages.items():
-        only[lang].update(r.src_uri for r in recs.values() if HTML_PLACEHOLDER.search(r.markdown))
+    lists = False
     for src in changed:
-        targets = _dependents(src, Path(docs_dir), state)
-        if targets is None:
+        found = _dependents(src, Path(docs_dir), state)
+        if found is None:
             return None
+        targets, listed = found
+        lists = lists or listed
         for base in targets:
             for lang, recs in state.pages.items():
                 if base in recs:
                     only[lang].add(recs[base].src_uri)
+    if lists:
+        for lang, recs in state.pages.items():
+            only[lang].update(r.src_uri for r in recs.values() if HTML_PLACEHOLDER.search(r.markdown))
     return only
 
 
-def _dependents(src: str, docs_dir: Path, state: BuildState) -> set[str] | None:
-    """The language-neutral pages to build after ``src`` changed; None: all."""
+def _dependents(src: str, docs_dir: Path, state: BuildState) -> tuple[set[str], bool] | None:
+    """The language-neutral pages to build after ``src`` changed, and whether
+    the pages with generated lists must be built too; None: everything."""
     if not src.endswith(".md"):
         return None
     lang, base = doc_lang(src), base_path(src)
@@ -74,13 +82,21 @@ def _dependents(src: str, docs_dir: Path, state: BuildState) -> set[str] | None:
         return None  # redirect pages come and go: a partial build only adds files
     new, before = parse(src, body), state.parsed(old)
     out = {base}
-    if _title(old.meta, before) != _title(meta, new) or old.meta != meta:
+    shown = _title(old.meta, before) != _title(meta, new) or old.meta != meta
+    if shown:
         if base in state.nav:
             return None  # every page shows its title in the navigation
         out |= link_targets(before) | link_targets(new)
     elif link_targets(before) != link_targets(new):
         out |= link_targets(before) | link_targets(new)
-    return out
+    # generated lists show a page's title, front matter and sections (set cards name a
+    # section by its heading); the handout holds the course modules whole
+    lists = shown or _sections(before) != _sections(new) or base.startswith(MODULE_FOLDER)
+    return out, lists
+
+
+def _sections(doc: Doc) -> tuple:
+    return tuple((h.level, h.text, h.anchor) for h in doc.headings), tuple(sorted(doc.extra_ids))
 
 
 def _title(meta: dict, doc: Doc) -> str:
