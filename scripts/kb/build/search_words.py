@@ -109,15 +109,16 @@ def split_chinese(docs: list[dict], cut: Cut | None = None) -> None:
     def seg(m: re.Match) -> str:
         return ZWSP.join(w for w in cut(m.group(0)) if w)
 
+    def split(value: str) -> str:
+        if not _HAN.search(value):
+            return value
+        return "".join(p if p.startswith("<") else _HAN.sub(seg, p) for p in _TAG_SPLIT.split(value))
+
     for doc in docs:
         for key in ("title", "text"):
             value = doc.get(key, "")
-            if _HAN.search(value):
-                doc[key] = render_cache.memo(
-                    _SEGMENTED,
-                    (cut, value),
-                    lambda v=value: "".join(p if p.startswith("<") else _HAN.sub(seg, p) for p in _TAG_SPLIT.split(v)),
-                )
+            if value:
+                doc[key] = render_cache.memo(_SEGMENTED, (cut, value), lambda v=value: split(v))
 
 
 def _norm(text: str) -> str:
