@@ -17,6 +17,9 @@ PAGES = {
     "cases/c.md": ("案例丙", "# 案例丙\n\n正文。\n"),
     "sets/s.md": ("案例集", "# 案例集\n\n<!-- kb:set-items -->\n"),
     "course/source-reading.md": ("原文精读", "# 原文精读\n\n原文。\n"),
+    "course/handout.md": ("讲义", "# 讲义\n\n<!-- kb:handout -->\n"),
+    "policies/index.md": ("政策", "# 政策\n\n<!-- kb:collection-index -->\n"),
+    "glossary.md": ("术语表", "# 术语表\n\n<!-- kb:glossary -->\n"),
 }
 
 
@@ -37,7 +40,7 @@ def _save(tmp: Path, src: str, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
-LISTS = {"cases/index.md", "sets/s.md"}  # pages with a generated list: built every time
+LISTS = {"cases/index.md", "sets/s.md"}  # the lists that show a case (not the handout, policies, glossary)
 
 
 def _bases(only: dict[str, set[str]]) -> set[str]:
@@ -60,7 +63,8 @@ def test_a_new_section_or_a_course_module_builds_the_lists_too(tmp_path: Path) -
     (tmp_path / "course/m.md").write_text("---\ntitle: 模块\n---\n\n# 模块\n\n正文。\n", encoding="utf-8")
     state.record(PageRecord("course/m.md", "course/m.md", "zh", "", "模块", {"title": "模块"}, "# 模块\n\n正文。\n"))
     _save(tmp_path, "course/m.md", "正文。", "新正文。")
-    assert _bases(pages_to_build(["course/m.md"], tmp_path, state)) == {"course/m.md", *LISTS}
+    # a module is in the handout and may be on a set card; no collection index lists it
+    assert _bases(pages_to_build(["course/m.md"], tmp_path, state)) == {"course/m.md", "course/handout.md", "sets/s.md"}
 
 
 def test_a_title_or_link_change_builds_the_pages_it_links_to_before_and_after(tmp_path: Path) -> None:

@@ -7,11 +7,11 @@ covered here:
 * its own file, in every language built from it (an English page not yet
   translated is built from the Chinese file), and its other-language
   partner (the stale-translation notice, the language switcher);
-* pages with a generated list (``<!-- kb:NAME -->``: collection indexes, set
-  cards, the handout, the national list's coverage, the glossary) read the
-  title, front matter and sections (headings, anchors) of every page of their
-  language, and the handout the course modules whole: they are built when one
-  of those changed, or a course module did;
+* pages with a generated list (``<!-- kb:NAME -->``) show other pages'
+  title, front matter and sections (headings, anchors): a collection index its
+  collection's pages, set cards any page, the national list's coverage the
+  cases, the handout the course modules whole (also their body); they are
+  built when one of the pages they show changed in those (:func:`_lists`);
 * the "referenced by" list of a page shows the title of each page linking
   to it: a change of title, front matter or links rebuilds the pages linked
   to, before and after the edit;
@@ -45,21 +45,38 @@ def pages_to_build(changed: Iterable[str], docs_dir: Path, state: BuildState) ->
     (docs-relative paths) were saved, given the last build's ``state``; None:
     everything."""
     only: dict[str, set[str]] = {lang: set() for lang in state.pages}
-    lists = False
+    listed: set[str] = set()  # the pages whose changes the generated lists show
     for src in changed:
         found = _dependents(src, Path(docs_dir), state)
         if found is None:
             return None
-        targets, listed = found
-        lists = lists or listed
+        targets, lists = found
+        if lists:
+            listed.add(base_path(src))
         for base in targets:
             for lang, recs in state.pages.items():
                 if base in recs:
                     only[lang].add(recs[base].src_uri)
-    if lists:
-        for lang, recs in state.pages.items():
-            only[lang].update(r.src_uri for r in recs.values() if HTML_PLACEHOLDER.search(r.markdown))
+    for lang, recs in state.pages.items():
+        for rec in recs.values():
+            names = HTML_PLACEHOLDER.findall(rec.markdown)
+            if any(_lists(name, rec.base, b) for name in names for b in listed):
+                only[lang].add(rec.src_uri)
     return only
+
+
+def _lists(name: str, page: str, changed: str) -> bool:
+    """Whether the generated list ``name`` on ``page`` shows ``changed``'s
+    title, front matter or sections (an unknown list: yes)."""
+    if name == "glossary":
+        return False  # the term base's, not the pages'
+    if name == "handout":
+        return changed.startswith(MODULE_FOLDER)
+    if name == "collection-index":  # on the collection's index page, e.g. cases/index.md
+        return collection_of(changed) == page.split("/")[0]
+    if name == "list-coverage":
+        return collection_of(changed) == "cases"
+    return True  # set cards may name any page and section
 
 
 def _dependents(src: str, docs_dir: Path, state: BuildState) -> tuple[set[str], bool] | None:
