@@ -108,13 +108,19 @@ def search_paths(page, query: str) -> list[str]:
 
 def run(page, url_of, queries: list[Query]) -> list[Query]:
     """Run every query on its language's home page (opened once per language)."""
+    return _ranked(page, url_of, queries, lambda q: search_paths(page, q.query))
+
+
+def _ranked(page, url_of, queries: list[Query], found) -> list[Query]:
+    """Each query's result addresses (``found(query)``, asked on its language's
+    home page, opened once per language) and the rank of the expected page."""
     for lang in LANGS:
         todo = [q for q in queries if q.lang == lang]
         if not todo:
             continue
         page.goto(url_of("/" if lang == "zh" else "/en/"))
         for q in todo:
-            paths = [urlsplit(p).path for p in search_paths(page, q.query)]
+            paths = [urlsplit(u).path for u in found(q)]
             q.paths, q.found = tuple(paths), rank_of(paths, q.expect)
     return queries
 
@@ -141,15 +147,7 @@ def run_pagefind(page, url_of, queries: list[Query]) -> list[Query]:
     """The same queries through Pagefind's JS API (a Pagefind index of the site
     under /pagefind/), from each language's home page: Pagefind picks the index
     of the page's language; its first 10 results are ranked."""
-    for lang in LANGS:
-        todo = [q for q in queries if q.lang == lang]
-        if not todo:
-            continue
-        page.goto(url_of("/" if lang == "zh" else "/en/"))
-        for q in todo:
-            paths = [urlsplit(u).path for u in page.evaluate(_PAGEFIND, q.query)]
-            q.paths, q.found = tuple(paths), rank_of(paths, q.expect)
-    return queries
+    return _ranked(page, url_of, queries, lambda q: page.evaluate(_PAGEFIND, q.query))
 
 
 def run_site(site_dir: Path, queries: list[Query], pagefind: bool = False) -> list[Query]:

@@ -17,13 +17,7 @@ _TARGETS: dict[tuple[str, str], frozenset[str]] = {}  # (base, text) -> targets,
 def link_targets(doc: Doc) -> frozenset[str]:
     """The language-neutral pages a page links to (itself excluded); each
     page's answer is kept for the process (``kb serve`` asks after every save)."""
-    key = (doc.base, doc.text)
-    hit = _TARGETS.get(key)
-    if hit is None:
-        if len(_TARGETS) > 50_000:
-            _TARGETS.clear()
-        hit = _TARGETS[key] = frozenset(_link_targets(doc))
-    return hit
+    return render_cache.memo(_TARGETS, (doc.base, doc.text), lambda: frozenset(_link_targets(doc)))
 
 
 def _link_targets(doc: Doc) -> set[str]:

@@ -232,7 +232,7 @@ class _Recorder(logging.Handler):
         self.count += 1
 
 
-_RENDER: dict[str, Any] = {"store": None, "global": "", "files": (None, "")}
+_RENDER: dict[str, Any] = {"store": None, "global": ""}
 
 
 def use_render_cache(store: Any | None, global_key: str = "") -> None:
@@ -330,21 +330,18 @@ def render_cache_stats() -> dict[str, tuple[int, int]]:
     return out
 
 
-def _files_key(files: Any) -> str:
-    held, key = _RENDER["files"]
-    if held is not files:  # the files object is held, so its id cannot be reused
-        key = render_cache.files_key((f.src_uri, f.url, f.dest_uri, str(getattr(f, "inclusion", ""))) for f in files)
-        _RENDER["files"] = (files, key)
-    return key
-
-
 def _cached_render(original: Any, page: Any, config: Any, files: Any) -> None:
     from mkdocs.structure.toc import get_toc
 
     store = _RENDER["store"]
     f = page.file
     key = render_cache.page_key(
-        _RENDER["global"] + current_language(config), _files_key(files), f.src_uri, f.url, f.dest_uri, page.markdown
+        _RENDER["global"] + current_language(config),
+        render_cache.held_files_key(files),
+        f.src_uri,
+        f.url,
+        f.dest_uri,
+        page.markdown,
     )
     entry = store.get(key, count=current_language(config))
     links = None

@@ -209,16 +209,19 @@ def current() -> tuple[Store | None, str]:
     return _CURRENT[0], _CURRENT[1]
 
 
-_HELD: list = [None, ""]
+_HELD: dict[int, tuple[Any, str]] = {}
 
 
 def held_files_key(files: Any) -> str:
-    """:func:`files_key` of a list of MkDocs files, computed once per list
-    (the list is held, so its id cannot be reused)."""
-    if _HELD[0] is not files:
+    """:func:`files_key` of MkDocs' files (a ``Files`` or a list of them),
+    computed once per object (the last few are held, so their ids cannot be reused)."""
+    held = _HELD.get(id(files))
+    if held is None or held[0] is not files:
+        if len(_HELD) >= 4:
+            _HELD.clear()
         key = files_key((f.src_uri, f.url, f.dest_uri, str(getattr(f, "inclusion", ""))) for f in files)
-        _HELD[:] = [files, key]
-    return _HELD[1]
+        held = _HELD[id(files)] = (files, key)
+    return held[1]
 
 
 class Store:
