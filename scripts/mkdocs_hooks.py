@@ -59,6 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         key = render_cache.global_key(cfg_file, config.theme.custom_dir, config.markdown_extensions, config.mdx_configs)
         material.use_render_cache(render_cache.store_for(cfg_file), key)
     incremental.install()  # templated pages reused; kb serve's partial builds
+    material.defer_search_index(True)  # each language's index is written once, in on_post_build
     return config
 
 
@@ -161,12 +162,12 @@ def on_post_build(config: MkDocsConfig) -> None:
     if material.building_other_language(config):
         return  # a nested build of one more language: the outer call splits
 
-    index = site_dir / "search" / "search_index.json"
-    data = json.loads(index.read_text(encoding="utf-8"))
-    for code, path, part in search.split_search_index(data, material.other_languages(config), _build.terms):
+    data = material.search_index_data(config)  # Material wrote a placeholder (defer_search_index)
+    parts = [] if data is None else search.split_search_index(data, material.other_languages(config), _build.terms)
+    for code, path, part in parts:
         out = site_dir / path
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(part, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        out.write_text(search.index_json(part), encoding="utf-8")
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
     _build.registry.finish(_build.state, site_dir)
     incremental.remember(_build.state)

@@ -252,6 +252,42 @@ def test_mkdocs_render_sets_what_the_render_cache_restores() -> None:
     assert getattr(SearchIndex.add_entry_from_context, "_kb_original", None) is not None
 
 
+def test_materials_search_index_is_what_kb_hooks_write_from() -> None:
+    """Our builds take Material's search index as data (its config keys and its
+    entries after the i18n plugin stacked every language's) and write each
+    language's file themselves; Material's own write gets a placeholder
+    (``material.defer_search_index``). If Material builds the file from other
+    fields, or writes it elsewhere, the split index would miss them."""
+    import inspect
+
+    from material.plugins.search.plugin import SearchIndex, SearchPlugin
+
+    material.defer_search_index(True)
+    try:
+        generate = inspect.getsource(
+            getattr(SearchIndex.generate_search_index, "_kb_original", SearchIndex.generate_search_index)
+        )
+        assert 'for key in ["lang", "separator", "pipeline", "fields"]' in generate, generate
+        assert 'data = { "config": config, "docs": self.entries }' in generate, generate
+        post = inspect.getsource(SearchPlugin.on_post_build)
+        assert "self.search_index.generate_search_index(" in post and '"search_index.json"' in post, post
+        index = SearchIndex(lang=["zh"], separator="[\\s]+", pipeline=[], fields={"title": {"boost": 1}})
+        index.entries.append({"location": "a/", "title": "T", "text": "x"})
+        assert index.generate_search_index(None) == material.DEFERRED_INDEX
+        assert material.search_index_data(_Plugins(index)) == {
+            "config": {"lang": ["zh"], "separator": "[\\s]+", "pipeline": [], "fields": {"title": {"boost": 1}}},
+            "docs": [{"location": "a/", "title": "T", "text": "x"}],
+        }
+    finally:
+        material.defer_search_index(False)
+    assert json.loads(index.generate_search_index(None))["docs"][0]["location"] == "a/"
+
+
+class _Plugins:
+    def __init__(self, index: object) -> None:
+        self.plugins = {"material/search": type("P", (), {"search_index": index})()}
+
+
 def test_mkdocs_build_loop_is_what_kb_build_incremental_wraps() -> None:
     """kb.build.incremental wraps MkDocs' ``_populate_page``, ``_build_page`` and
     ``_build_theme_template`` (looked up as module globals by ``build()``) and

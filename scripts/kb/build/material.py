@@ -8,7 +8,8 @@ upgrade changes it:
 * the i18n plugin's ``current_language`` and ``building`` attributes, its
   ``config.languages`` and the ``alternates`` it sets on ``page.file``;
 * the search plugin's ``jieba_dict_user`` option, set in ``on_config`` before
-  the plugin reads it (the hooks' ``on_config`` runs first: priority 100);
+  the plugin reads it (the hooks' ``on_config`` runs first: priority 100); its
+  index (``SearchIndex``: ``config``, ``entries``, ``generate_search_index``), written by the hooks;
 * the head's ``<link rel="alternate" hreflang>`` that Material's script follows
   to fetch ``sitemap.xml`` (dropped: :func:`drop_head_alternates`);
 * ``overrides/partials/search.html``, a copy of Material's partial changed in
@@ -304,6 +305,40 @@ def add_search_entries(config: Any, entries: list[dict]) -> None:
     search = config.plugins.get("material/search")
     if search is not None and getattr(search, "search_index", None) is not None:
         search.search_index.entries.extend(dict(e) for e in entries)
+
+
+DEFERRED_INDEX = "{}"  # what Material writes while deferred: our hooks write the file after the build
+_SEARCH = {"deferred": False}
+
+
+def defer_search_index(on: bool) -> None:
+    """While on, Material's search plugin writes a placeholder instead of its
+    index (it would serialize every language's entries after each language and
+    again after the i18n plugin stacks them, each time overwritten): the hooks
+    write each language's index from :func:`search_index_data` once."""
+    from material.plugins.search.plugin import SearchIndex
+
+    _SEARCH["deferred"] = on
+    if getattr(SearchIndex.generate_search_index, "_kb_original", None) is not None:
+        return
+    original = SearchIndex.generate_search_index
+
+    def generate_search_index(self: Any, prev: Any) -> str:
+        return DEFERRED_INDEX if _SEARCH["deferred"] else original(self, prev)
+
+    generate_search_index._kb_original = original  # type: ignore[attr-defined]
+    SearchIndex.generate_search_index = generate_search_index  # type: ignore[method-assign]
+
+
+def search_index_data(config: Any) -> dict | None:
+    """The index Material's search plugin holds (after the i18n plugin stacked
+    every language's entries), as Material would write it: its config and its
+    entries (not copied). None without the search plugin."""
+    search = config.plugins.get("material/search")
+    index = getattr(search, "search_index", None) if search is not None else None
+    if index is None:
+        return None
+    return {"config": {k: index.config[k] for k in ("lang", "separator", "pipeline", "fields")}, "docs": index.entries}
 
 
 @contextmanager

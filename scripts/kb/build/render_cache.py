@@ -184,12 +184,12 @@ def remember(kind: str, parts: tuple[str, ...], compute: Callable[[], str]) -> s
     return value
 
 
-def memo(table: dict, key: object, compute: Callable[[], Any]) -> Any:
+def memo(table: dict, key: object, compute: Callable[[], Any], limit: int = 200_000) -> Any:
     """``compute()`` once per ``key`` for the life of the process (``kb serve``
-    asks again after every save); the table is emptied when large."""
+    asks again after every save); the table is emptied when it holds ``limit``."""
     hit = table.get(key, _MISSING)
     if hit is _MISSING:
-        if len(table) > 200_000:
+        if len(table) >= limit:
             table.clear()
         hit = table[key] = compute()
     return hit

@@ -8,6 +8,7 @@ this reads of Material's index format is pinned by ``tests/test_adapters.py``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -73,26 +74,25 @@ def split_search_index(
     and for our worker the synonyms and (Chinese) the parts of compounds.
     """
     others = list(other_langs)
-    drop = redundant_zwsp(str(data.get("config", {}).get("separator", "")))
-    if drop is not None:
-        sep = str(data.get("config", {}).get("separator", ""))
-        for entry in data.get("docs", []):
-            for key in ("title", "text"):
-                if ZWSP in entry.get(key, ""):
-                    entry[key] = render_cache.memo(_DROPPED, (sep, entry[key]), lambda v=entry[key]: drop(v))
+    sep = str(data.get("config", {}).get("separator", ""))
+    drop = redundant_zwsp(sep)
     buckets: dict[str, list[dict]] = {"zh": []}
     for code in others:
         buckets[code] = []
-    for entry in data.get("docs", []):
-        loc = entry.get("location", "")
+    for entry in data.get("docs", []):  # copied: the caller's entries stay as they are
+        e = dict(entry)
+        if drop is not None:
+            for key in ("title", "text"):
+                if ZWSP in e.get(key, ""):
+                    e[key] = render_cache.memo(_DROPPED, (sep, e[key]), lambda v=e[key]: drop(v))
+        loc = e.get("location", "")
         for code in others:
             if loc == f"{code}/" or loc.startswith(f"{code}/") or loc.startswith(f"{code}/#"):
-                e = dict(entry)
                 e["location"] = loc[len(code) + 1 :]
                 buckets[code].append(e)
                 break
         else:
-            buckets["zh"].append(entry)
+            buckets["zh"].append(e)
     out = []
     base_cfg = dict(data.get("config", {}))
     for code, docs in buckets.items():
@@ -125,6 +125,32 @@ def split_search_index(
                 kb["parts"] = search_words.parts_map(docs, sep, search_words.compounds(terms))
         out.append((code, path, {"config": cfg, "docs": docs}))
     return out
+
+
+def index_json(part: dict[str, Any]) -> str:
+    """One language's index as the site serves it: ``json.dumps(part,
+    ensure_ascii=False, separators=(",", ":"), default=str)``, each entry
+    encoded once for the process (``kb serve`` writes every entry after each save)."""
+    if list(part) != ["config", "docs"]:
+        return _dumps(part)
+    docs = ",".join(_entry_json(e) for e in part["docs"])
+    return '{"config":' + _dumps(part["config"]) + ',"docs":[' + docs + "]}"
+
+
+_ENCODED: dict = {}
+
+
+def _entry_json(entry: dict) -> str:
+    try:  # the type too: 1, 1.0 and True are equal keys but different JSON
+        key = tuple((k, type(v), tuple(v) if isinstance(v, list) else v) for k, v in entry.items())
+        hash(key)
+    except TypeError:  # a value that is no string, number or list of them
+        return _dumps(entry)
+    return render_cache.memo(_ENCODED, key, lambda: _dumps(entry))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 SEARCH_WORKER = "kb-search.js"  # docs/assets/javascripts/workers/, beside Material's

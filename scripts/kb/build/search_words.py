@@ -81,11 +81,22 @@ def parts_map(docs: list[dict], separator: str, compounds: set[str], cut_for_sea
     adds them to a query holding the part and credits their matches to it."""
     cut = cut_for_search or _jieba_search()
     rx = re.compile(separator)
-    vocabulary: set[str] = set()
-    for doc in docs:
-        vocabulary |= render_cache.memo(
+    tokens = tuple(
+        render_cache.memo(
             _HAN_TOKENS, (separator, doc.get("title", ""), doc.get("text", "")), lambda d=doc: _han_tokens(d, rx)
         )
+        for doc in docs
+    )  # the same objects for the same texts: the key of the map (kb serve asks after every save)
+    dictionary = getattr(getattr(cut, "__self__", None), "total", None)  # jieba's: changes with each word added
+    key = (separator, frozenset(compounds), cut, dictionary, tokens)
+    return render_cache.memo(_PARTS, key, lambda: _parts_map(tokens, rx, compounds, cut), limit=2)
+
+
+_PARTS: dict = {}
+
+
+def _parts_map(tokens: tuple[frozenset[str], ...], rx: re.Pattern, compounds: set[str], cut: Cut) -> dict:
+    vocabulary: set[str] = set().union(*tokens)
     out: dict[str, list[str]] = {}
     for token in sorted(vocabulary & compounds):
         for part in parts_of(token, rx, cut, vocabulary):
