@@ -211,7 +211,7 @@ def test_a_deleted_and_a_renamed_page_disappear_everywhere(project: Path) -> Non
 
 
 PREVIEW_SCRIPT = """
-import re, sys
+import gc, re, sys
 from pathlib import Path
 from kb.preview import Preview
 
@@ -234,6 +234,8 @@ for path, old, new in edits:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     assert p.rebuild(p.docs_changes(before, p.signature())), p.last_error
     print(path.name, "partial" if p.partial else "full")
+    p.settle()  # what kb serve does once idle: the last build's garbage collected, the rest set aside
+    print("frozen", gc.get_freeze_count(), "garbage", gc.collect())
 """
 
 
@@ -254,6 +256,15 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     builds = [line.split() for line in proc.stdout.splitlines() if line.endswith(("partial", "full"))]
     assert [kind for _, kind in builds] == ["full"] + ["partial"] * 4, proc.stdout
+    # between saves the preview sets its objects aside from the collector (a build after a save
+    # does not walk them) after collecting the last build's garbage: no save leaves garbage
+    # behind, and what is set aside does not grow with the saves
+    idle = [
+        (int(line.split()[1]), int(line.split()[3])) for line in proc.stdout.splitlines() if line.startswith("frozen")
+    ]
+    assert len(idle) == 5 and all(garbage == 0 for _, garbage in idle), idle
+    frozen = [n for n, _ in idle]
+    assert min(frozen) > 0 and max(frozen[1:]) < 1.01 * min(frozen[1:]), frozen  # a leak: +2 % a save
     clean = tmp / "site-preview-clean"
     _build(project, clean, cache=False)
     assert "预览中的新段落。" in _text(preview, "cases/lz-yufeng-hongqi-grid/index.html")

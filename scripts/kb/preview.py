@@ -26,6 +26,7 @@ added to the served HTML, not to the files). Exit status: 0 on Ctrl-C, 2 bad usa
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import shutil
@@ -94,6 +95,15 @@ class Preview:
         self.last_error = ""
         self.generation.bump()
         return True
+
+    def settle(self) -> None:
+        """Between saves: collect the last build's garbage, then set every object
+        left aside from the collector (``gc.freeze``), so that no collection in
+        the build after the next save walks what the preview keeps (at 2,000
+        page pairs, about 0.3 s in one of every two builds)."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def _build(self, staging: Path) -> None:
         from mkdocs.commands.build import build
@@ -168,14 +178,21 @@ def code_changed(before: tuple, after: tuple) -> list[str]:
     return sorted(p for p in old.keys() | new.keys() if Path(p).is_relative_to(SCRIPTS) and old.get(p) != new.get(p))
 
 
+SETTLE_AFTER = 1.0  # seconds without a save after a build before the preview settles
+
+
 def watch(preview: Preview, interval: float, stop_after: float | None = None) -> list[str]:
     """Build whenever the watched files change (until ``stop_after`` seconds, or
     forever); returns early, with the changed files, when our own code changed."""
     started = time.monotonic()
+    built = None  # when the last build ended, until the preview settles
     while stop_after is None or time.monotonic() - started < stop_after:
         time.sleep(interval)
         now = preview.signature()
         if now == preview.seen:
+            if built is not None and time.monotonic() - built >= SETTLE_AFTER:
+                preview.settle()  # not before the browser has fetched the new page
+                built = None
             continue
         code = code_changed(preview.seen, now)
         if code:
@@ -183,6 +200,7 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None) ->
         t0 = time.perf_counter()
         ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now)
         took = time.perf_counter() - t0
+        built = time.monotonic()
         if ok:
             print(
                 f"==> preview rebuilt in {took:.2f} s ({'the pages it changes' if preview.partial else 'every page'})",
@@ -250,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         site_dir.mkdir(parents=True, exist_ok=True)
     else:
         print(f"==> preview built in {time.perf_counter() - t0:.1f} s", flush=True)
+    preview.settle()
     code: list[str] = []
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated preview removes its folder too
     try:
