@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.build import features, incremental, material, render_cache, search
+from kb.build import features, incremental, material, render_cache, search, search_words
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
 from kb.model import sources, terms
@@ -50,6 +50,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except terms.TermBaseError as exc:
         raise ConfigurationError(str(exc)) from exc
     dict_path = terms.write_jieba_dict(_build.terms, config_dir / ".cache" / "kb" / "jieba_user.dict")
+    if not material.building_other_language(config):
+        search_words.fresh_jieba()  # the search plugin loads the dictionary again: as a new process would
     material.set_jieba_user_dict(config, str(dict_path))
     # the render cache across builds (kb.build.render_cache); KB_NO_CACHE=1 renders every page
     cfg_file = Path(config.config_file_path)
@@ -167,7 +169,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     for code, path, part in parts:
         out = site_dir / path
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(search.index_json(part), encoding="utf-8")
+        out.write_text(search.index_json(part, code), encoding="utf-8")
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
     _build.registry.finish(_build.state, site_dir)
     incremental.remember(_build.state)

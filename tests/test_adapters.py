@@ -274,6 +274,13 @@ def test_materials_search_index_is_what_kb_hooks_write_from() -> None:
         index = SearchIndex(lang=["zh"], separator="[\\s]+", pipeline=[], fields={"title": {"boost": 1}})
         index.entries.append({"location": "a/", "title": "T", "text": "x"})
         assert index.generate_search_index(None) == material.DEFERRED_INDEX
+        # under a dirty reload (mkdocs serve --dirty) Material merges the last index's entries
+        # into .entries while generating: that still runs, so the hooks read the merged ones
+        prev = SearchIndex(lang=["zh"], separator="[\\s]+", pipeline=[], fields={})
+        prev.entries.append({"location": "b/", "title": "B", "text": "y"})
+        merged = json.loads(index.generate_search_index(prev))["docs"]
+        assert [d["location"] for d in merged] == ["b/", "a/"] and index.entries == merged
+        index.entries[:] = [{"location": "a/", "title": "T", "text": "x"}]
         assert material.search_index_data(_Plugins(index)) == {
             "config": {"lang": ["zh"], "separator": "[\\s]+", "pipeline": [], "fields": {"title": {"boost": 1}}},
             "docs": [{"location": "a/", "title": "T", "text": "x"}],

@@ -235,7 +235,7 @@ for path, old, new in edits:
     assert p.rebuild(p.docs_changes(before, p.signature())), p.last_error
     print(path.name, "partial" if p.partial else "full")
     p.settle()  # what kb serve does once idle: the last build's garbage collected, the rest set aside
-    print("frozen", gc.get_freeze_count(), "garbage", gc.collect())
+    print("frozen", gc.get_freeze_count(), "jieba", __import__("jieba").dt.total)
 """
 
 
@@ -257,14 +257,14 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
     builds = [line.split() for line in proc.stdout.splitlines() if line.endswith(("partial", "full"))]
     assert [kind for _, kind in builds] == ["full"] + ["partial"] * 4, proc.stdout
     # between saves the preview sets its objects aside from the collector (a build after a save
-    # does not walk them) after collecting the last build's garbage: no save leaves garbage
-    # behind, and what is set aside does not grow with the saves
-    idle = [
-        (int(line.split()[1]), int(line.split()[3])) for line in proc.stdout.splitlines() if line.startswith("frozen")
-    ]
-    assert len(idle) == 5 and all(garbage == 0 for _, garbage in idle), idle
-    frozen = [n for n, _ in idle]
-    assert min(frozen) > 0 and max(frozen[1:]) < 1.01 * min(frozen[1:]), frozen  # a leak: +2 % a save
+    # does not walk them) after collecting the last build's garbage: what is set aside does not
+    # grow with the saves (without the collection: +2 % a save)
+    idle = [line.split() for line in proc.stdout.splitlines() if line.startswith("frozen")]
+    frozen = [int(f[1]) for f in idle]
+    assert len(frozen) == 5 and min(frozen) > 0 and max(frozen[1:]) < 1.005 * min(frozen[1:]), frozen
+    # every build segments with the dictionary of a new process (jieba adds the user dictionary's
+    # frequencies to its total at each load: the preview's segmentation drifted with the saves)
+    assert len({f[3] for f in idle}) == 1, idle
     clean = tmp / "site-preview-clean"
     _build(project, clean, cache=False)
     assert "预览中的新段落。" in _text(preview, "cases/lz-yufeng-hongqi-grid/index.html")

@@ -49,3 +49,36 @@ def test_synonyms_come_from_the_term_base() -> None:
     assert ["红色管家", "Red Steward"] in zh["pairs"]  # the other language's rendering
     assert en["syn"]["red butler"] == "Red Steward"  # wrong_en
     assert ["红旗网格", "Red Flag Grid"] in zh["pairs"]
+
+
+def test_the_index_file_is_pythons_json_of_the_index_whatever_the_entries() -> None:
+    """kb.build.search.index_json encodes each entry once and reuses it for the next
+    index: the file must stay byte for byte what json.dumps writes, also for entries
+    whose values are equal in Python but not in JSON (1, 1.0, True; 0.0 and -0.0)."""
+    import json
+    import math
+
+    from kb.build import search
+
+    def dumps(part: dict) -> str:
+        return json.dumps(part, ensure_ascii=False, separators=(",", ":"), default=str)
+
+    cfg = {"lang": ["en"], "separator": "[\\s\\u200b]+", "pipeline": [], "fields": {"title": {"boost": 1000.0}}}
+    first = [
+        {"location": "cases/a/", "title": "红旗\u200b网格", "text": "<p>“引号”</p>", "tags": ["案例", "1"]},
+        {"location": "cases/a/#x", "title": "x", "text": "", "boost": 1},
+        {"location": "b/", "title": "y", "text": "z", "tags": [1, 2.0, True]},
+        {"location": "c/", "title": "n", "text": "", "boost": 0.0, "numbers": "3449"},
+        {"location": "d/", "title": "nested", "text": "", "tags": [["a"]], "odd": {"k": math.inf}},
+    ]
+    second = [  # equal to the first ones in Python, not in JSON
+        {"location": "cases/a/#x", "title": "x", "text": "", "boost": 1.0},
+        {"location": "cases/a/#x", "title": "x", "text": "", "boost": True},
+        {"location": "b/", "title": "y", "text": "z", "tags": [True, 2, 1.0]},
+        {"location": "c/", "title": "n", "text": "", "boost": -0.0, "numbers": "3449"},
+        *first,
+    ]
+    for docs in (first, second, first):
+        part = {"config": cfg, "docs": docs}
+        assert search.index_json(part, "t") == dumps(part)
+    assert search.index_json({"config": cfg}, "t") == dumps({"config": cfg})

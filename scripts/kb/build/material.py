@@ -323,8 +323,8 @@ def defer_search_index(on: bool) -> None:
         return
     original = SearchIndex.generate_search_index
 
-    def generate_search_index(self: Any, prev: Any) -> str:
-        return DEFERRED_INDEX if _SEARCH["deferred"] else original(self, prev)
+    def generate_search_index(self: Any, prev: Any) -> str:  # prev: under a dirty reload only (merges)
+        return DEFERRED_INDEX if _SEARCH["deferred"] and not prev else original(self, prev)
 
     generate_search_index._kb_original = original  # type: ignore[attr-defined]
     SearchIndex.generate_search_index = generate_search_index  # type: ignore[method-assign]

@@ -127,26 +127,44 @@ def split_search_index(
     return out
 
 
-def index_json(part: dict[str, Any]) -> str:
+def index_json(part: dict[str, Any], name: str = "") -> str:
     """One language's index as the site serves it: ``json.dumps(part,
-    ensure_ascii=False, separators=(",", ":"), default=str)``, each entry
-    encoded once for the process (``kb serve`` writes every entry after each save)."""
+    ensure_ascii=False, separators=(",", ":"), default=str)``. The entries
+    encoded for the last index of ``name`` are reused (``kb serve`` writes every
+    entry after each save); only those of this one are kept."""
     if list(part) != ["config", "docs"]:
         return _dumps(part)
-    docs = ",".join(_entry_json(e) for e in part["docs"])
-    return '{"config":' + _dumps(part["config"]) + ',"docs":[' + docs + "]}"
+    last, kept = _ENCODED.get(name, {}), {}
+    docs = []
+    for entry in part["docs"]:
+        key = _entry_key(entry)
+        if key is None:
+            docs.append(_dumps(entry))
+            continue
+        text = kept.get(key) or last.get(key) or _dumps(entry)
+        kept[key] = text
+        docs.append(text)
+    _ENCODED[name] = kept
+    return '{"config":' + _dumps(part["config"]) + ',"docs":[' + ",".join(docs) + "]}"
 
 
-_ENCODED: dict = {}
+_ENCODED: dict[str, dict] = {}
 
 
-def _entry_json(entry: dict) -> str:
-    try:  # the type too: 1, 1.0 and True are equal keys but different JSON
-        key = tuple((k, type(v), tuple(v) if isinstance(v, list) else v) for k, v in entry.items())
-        hash(key)
+def _entry_key(entry: dict) -> tuple | None:
+    """A key naming the entry's JSON, or None. Each value with its type, and as
+    ``repr`` unless a string, integer, boolean or None: 1, 1.0 and True (or 0.0
+    and -0.0) are equal keys but different JSON."""
+    try:
+        return tuple((k, tuple(map(_atom, v)) if isinstance(v, list) else _atom(v)) for k, v in entry.items())
     except TypeError:  # a value that is no string, number or list of them
-        return _dumps(entry)
-    return render_cache.memo(_ENCODED, key, lambda: _dumps(entry))
+        return None
+
+
+def _atom(v: Any) -> tuple:
+    if isinstance(v, (dict, list, tuple, set)):
+        raise TypeError(type(v).__name__)
+    return (type(v), v if v is None or type(v) in (str, int, bool) else repr(v))
 
 
 def _dumps(value: Any) -> str:

@@ -45,6 +45,23 @@ def _jieba_search() -> Cut:
     return jieba.cut_for_search
 
 
+_JIEBA_TOTAL: list[int] = []  # jieba's total frequency before this process loaded a user dictionary
+
+
+def fresh_jieba() -> None:
+    """Give the build starting the jieba dictionary of a new process. Material's
+    search plugin loads our user dictionary at each build (and at the i18n
+    plugin's nested one), and jieba adds the words' frequencies to its total at
+    each load: in ``kb serve`` the total grew with every save, and the pages
+    rendered again were segmented unlike a clean build's."""
+    import jieba
+
+    if not _JIEBA_TOTAL:
+        jieba.dt.check_initialized()
+        _JIEBA_TOTAL.append(jieba.dt.total)
+    jieba.dt.total = _JIEBA_TOTAL[0]
+
+
 def _jieba_cut() -> Cut:
     import jieba
 
@@ -87,7 +104,7 @@ def parts_map(docs: list[dict], separator: str, compounds: set[str], cut_for_sea
         )
         for doc in docs
     )  # the same objects for the same texts: the key of the map (kb serve asks after every save)
-    dictionary = getattr(getattr(cut, "__self__", None), "total", None)  # jieba's: changes with each word added
+    dictionary = getattr(getattr(cut, "__self__", None), "total", None)  # jieba's: the same each build (fresh_jieba)
     key = (separator, frozenset(compounds), cut, dictionary, tokens)
     return render_cache.memo(_PARTS, key, lambda: _parts_map(tokens, rx, compounds, cut), limit=2)
 
