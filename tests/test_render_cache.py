@@ -258,10 +258,10 @@ def test_the_preview_equals_a_full_build(project: Path) -> None:
     assert [kind for _, kind in builds] == ["full"] + ["partial"] * 4, proc.stdout
     # between saves the preview sets its objects aside from the collector (a build after a save
     # does not walk them) after collecting the last build's garbage: what is set aside does not
-    # grow with the saves (without the collection: +2 % a save)
+    # grow with the saves (without the collection: +2 % a save, +5.7 % over three)
     idle = [line.split() for line in proc.stdout.splitlines() if line.startswith("frozen")]
     frozen = [int(f[1]) for f in idle]
-    assert len(frozen) == 5 and min(frozen) > 0 and max(frozen[1:]) < 1.005 * min(frozen[1:]), frozen
+    assert len(frozen) == 5 and min(frozen) > 0 and frozen[-1] < 1.02 * frozen[1], frozen  # ±1 %: noise
     # every build segments with the dictionary of a new process (jieba adds the user dictionary's
     # frequencies to its total at each load: the preview's segmentation drifted with the saves)
     assert len({f[3] for f in idle}) == 1, idle
