@@ -89,8 +89,13 @@ def _graph(rec: PageRecord, state: BuildState) -> dict[str, list[str]]:
     key = ("referenced-by", rec.lang)
     if key not in state.memo:
         pages = state.pages.get(rec.lang, {})
-        state.memo[key] = _referenced_by({b: page_targets(r) for b, r in pages.items()})
+        targets = tuple((b, tuple(page_targets(r))) for b, r in pages.items())
+        # the same links as a last build: its graph (kb serve, after a save that changed no link)
+        state.memo[key] = render_cache.memo(_GRAPHS, targets, lambda: _referenced_by(dict(targets)), limit=4)
     return state.memo[key]
+
+
+_GRAPHS: dict = {}
 
 
 def referenced_by_section(html_in: str, rec: PageRecord, state: BuildState) -> str:

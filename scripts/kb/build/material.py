@@ -301,10 +301,10 @@ def _cache_search_entries() -> None:
 
 
 def add_search_entries(config: Any, entries: list[dict]) -> None:
-    """Add a page's entries (as a last build made them) to Material's search index."""
+    """Add a page's entries (as a last build made them: the same objects, never changed) to Material's index."""
     search = config.plugins.get("material/search")
     if search is not None and getattr(search, "search_index", None) is not None:
-        search.search_index.entries.extend(dict(e) for e in entries)
+        search.search_index.entries.extend(entries)
 
 
 DEFERRED_INDEX = "{}"  # what Material writes while deferred: our hooks write the file after the build

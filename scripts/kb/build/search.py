@@ -79,20 +79,18 @@ def split_search_index(
     buckets: dict[str, list[dict]] = {"zh": []}
     for code in others:
         buckets[code] = []
+    # kb serve hands the entries of the pages a save did not touch back as the same
+    # objects (never changed once made): each is split once, the last pass's kept
+    settings = (sep, tuple(others), terms is not None)
+    last, kept = _SPLIT.get(settings, {}), {}
     for entry in data.get("docs", []):  # copied: the caller's entries stay as they are
-        e = dict(entry)
-        if drop is not None:
-            for key in ("title", "text"):
-                if ZWSP in e.get(key, ""):
-                    e[key] = render_cache.memo(_DROPPED, (sep, e[key]), lambda v=e[key]: drop(v))
-        loc = e.get("location", "")
-        for code in others:
-            if loc == f"{code}/" or loc.startswith(f"{code}/") or loc.startswith(f"{code}/#"):
-                e["location"] = loc[len(code) + 1 :]
-                buckets[code].append(e)
-                break
-        else:
-            buckets["zh"].append(e)
+        held = last.get(id(entry))
+        if held is None or held[0] is not entry:
+            held = (entry, *_split_entry(entry, others, sep, drop, terms is not None))
+        kept[id(entry)] = held
+        buckets[held[1]].append(held[2])
+    _SPLIT.clear()
+    _SPLIT[settings] = kept
     out = []
     base_cfg = dict(data.get("config", {}))
     for code, docs in buckets.items():
@@ -106,17 +104,9 @@ def split_search_index(
             # Material's worker fetches no language scripts: two requests and
             # 2.4 kB (gzip) less on a reader's first search.
             cfg["lang"], cfg["pipeline"] = ["en"], []
-        if terms is not None and code != "zh":
-            search_words.split_chinese(docs)
         if code == "en":
             cfg["pipeline"] = ["stopWordFilter", "trimmer"]
-            # English pages group thousands ("3,449"); a reader may type 3449
             cfg["fields"] = {**cfg.get("fields", {}), NUMBERS_FIELD: {"boost": 1.0}}
-            for e in docs:
-                text = e.get("text", "") + " " + e.get("title", "")
-                plain = render_cache.memo(_NUMBERS, text, lambda t=text: " ".join(sorted(_plain_numbers(t))))
-                if plain:
-                    e[NUMBERS_FIELD] = plain
         path = "search/search_index.json" if code == "zh" else f"{code}/search/search_index.json"
         if terms is not None:  # in the config: Material passes only config and docs to the worker
             cfg[search_words.KB_KEY] = kb = search_words.synonyms(terms, code)
@@ -125,6 +115,33 @@ def split_search_index(
                 kb["parts"] = search_words.parts_map(docs, sep, search_words.compounds(terms))
         out.append((code, path, {"config": cfg, "docs": docs}))
     return out
+
+
+_SPLIT: dict[tuple, dict[int, tuple]] = {}
+
+
+def _split_entry(
+    entry: dict, others: list[str], sep: str, drop: Callable[[str], str] | None, words: bool
+) -> tuple[str, dict]:
+    """The language of one entry of the combined index, and the entry as its index holds it."""
+    e = dict(entry)
+    if drop is not None:
+        for key in ("title", "text"):
+            if ZWSP in e.get(key, ""):
+                e[key] = render_cache.memo(_DROPPED, (sep, e[key]), lambda v=e[key]: drop(v))
+    loc, code = e.get("location", ""), "zh"
+    for other in others:
+        if loc == f"{other}/" or loc.startswith(f"{other}/") or loc.startswith(f"{other}/#"):
+            e["location"], code = loc[len(other) + 1 :], other
+            break
+    if words and code != "zh":
+        search_words.split_chinese([e])
+    if code == "en":  # English pages group thousands ("3,449"); a reader may type 3449
+        text = e.get("text", "") + " " + e.get("title", "")
+        plain = render_cache.memo(_NUMBERS, text, lambda t=text: " ".join(sorted(_plain_numbers(t))))
+        if plain:
+            e[NUMBERS_FIELD] = plain
+    return code, e
 
 
 def index_json(part: dict[str, Any], name: str = "") -> str:
@@ -137,12 +154,15 @@ def index_json(part: dict[str, Any], name: str = "") -> str:
     last, kept = _ENCODED.get(name, {}), {}
     docs = []
     for entry in part["docs"]:
-        key = _entry_key(entry)
-        if key is None:
-            docs.append(_dumps(entry))
-            continue
-        text = kept.get(key) or last.get(key) or _dumps(entry)
-        kept[key] = text
+        held = last.get(id(entry))  # the same entry object as last time (never changed once made)
+        if held is not None and held[0] is entry:
+            text = held[1]
+        else:
+            key = _entry_key(entry)
+            text = (kept.get(key) or last.get(key) or _dumps(entry)) if key is not None else _dumps(entry)
+            if key is not None:
+                kept[key] = text
+        kept[id(entry)] = (entry, text)
         docs.append(text)
     _ENCODED[name] = kept
     return '{"config":' + _dumps(part["config"]) + ',"docs":[' + ",".join(docs) + "]}"
