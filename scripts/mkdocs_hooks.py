@@ -169,7 +169,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     for code, path, part in parts:
         out = site_dir / path
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(search.index_json(part, code), encoding="utf-8")
+        out.write_bytes(search.index_bytes(part, code))
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
     _build.registry.finish(_build.state, site_dir)
     incremental.remember(_build.state)

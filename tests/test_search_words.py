@@ -52,7 +52,7 @@ def test_synonyms_come_from_the_term_base() -> None:
 
 
 def test_the_index_file_is_pythons_json_of_the_index_whatever_the_entries() -> None:
-    """kb.build.search.index_json encodes each entry once and reuses it for the next
+    """kb.build.search.index_bytes encodes each entry once and reuses it for the next
     index: the file must stay byte for byte what json.dumps writes, also for entries
     whose values are equal in Python but not in JSON (1, 1.0, True; 0.0 and -0.0)."""
     import json
@@ -80,5 +80,5 @@ def test_the_index_file_is_pythons_json_of_the_index_whatever_the_entries() -> N
     ]
     for docs in (first, second, first):
         part = {"config": cfg, "docs": docs}
-        assert search.index_json(part, "t") == dumps(part)
-    assert search.index_json({"config": cfg}, "t") == dumps({"config": cfg})
+        assert search.index_bytes(part, "t") == dumps(part).encode("utf-8")
+    assert search.index_bytes({"config": cfg}, "t") == dumps({"config": cfg}).encode("utf-8")

@@ -144,28 +144,31 @@ def _split_entry(
     return code, e
 
 
-def index_json(part: dict[str, Any], name: str = "") -> str:
-    """One language's index as the site serves it: ``json.dumps(part,
-    ensure_ascii=False, separators=(",", ":"), default=str)``. The entries
-    encoded for the last index of ``name`` are reused (``kb serve`` writes every
-    entry after each save); only those of this one are kept."""
+def index_bytes(part: dict[str, Any], name: str = "") -> bytes:
+    """One language's index file as the site serves it: ``json.dumps(part,
+    ensure_ascii=False, separators=(",", ":"), default=str)`` in UTF-8. The
+    entries encoded for the last index of ``name`` are reused (``kb serve``
+    writes every entry after each save); only those of this one are kept."""
     if list(part) != ["config", "docs"]:
-        return _dumps(part)
+        return _dumps(part).encode("utf-8")
     last, kept = _ENCODED.get(name, {}), {}
     docs = []
     for entry in part["docs"]:
         held = last.get(id(entry))  # the same entry object as last time (never changed once made)
         if held is not None and held[0] is entry:
-            text = held[1]
+            data = held[1]
         else:
             key = _entry_key(entry)
-            text = (kept.get(key) or last.get(key) or _dumps(entry)) if key is not None else _dumps(entry)
+            data = kept.get(key) or last.get(key) if key is not None else None
+            if data is None:
+                data = _dumps(entry).encode("utf-8")
             if key is not None:
-                kept[key] = text
-        kept[id(entry)] = (entry, text)
-        docs.append(text)
+                kept[key] = data
+        kept[id(entry)] = (entry, data)
+        docs.append(data)
     _ENCODED[name] = kept
-    return '{"config":' + _dumps(part["config"]) + ',"docs":[' + ",".join(docs) + "]}"
+    head = '{"config":' + _dumps(part["config"]) + ',"docs":['
+    return head.encode("utf-8") + b",".join(docs) + b"]}"
 
 
 _ENCODED: dict[str, dict] = {}
