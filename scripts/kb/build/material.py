@@ -343,7 +343,7 @@ def search_index_data(config: Any) -> dict | None:
 
 @contextmanager
 def search_entries_of(config: Any) -> Iterator[list[dict]]:
-    """The search entries added within the block (one page's, filled on exit)."""
+    """The search entries added within the block (one page's, filled on exit; never changed once made)."""
     search = config.plugins.get("material/search")
     index = getattr(search, "search_index", None) if search is not None else None
     before = len(index.entries) if index is not None else 0
@@ -352,7 +352,7 @@ def search_entries_of(config: Any) -> Iterator[list[dict]]:
         yield out
     finally:
         if index is not None:
-            out.extend(dict(e) for e in index.entries[before:])
+            out.extend(index.entries[before:])  # the same objects: a next build's split reuses them
 
 
 def render_cache_stats() -> dict[str, tuple[int, int]]:
