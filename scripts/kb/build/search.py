@@ -80,17 +80,11 @@ def split_search_index(
     for code in others:
         buckets[code] = []
     # kb serve hands the entries of the pages a save did not touch back as the same
-    # objects (never changed once made): each is split once, the last pass's kept
-    settings = (sep, tuple(others), terms is not None)
-    last, kept = _SPLIT.get(settings, {}), {}
+    # objects (never changed once made): each is split once
+    split = _SPLIT.start((sep, tuple(others), terms is not None))
     for entry in data.get("docs", []):  # copied: the caller's entries stay as they are
-        held = last.get(id(entry))
-        if held is None or held[0] is not entry:
-            held = (entry, *_split_entry(entry, others, sep, drop, terms is not None))
-        kept[id(entry)] = held
-        buckets[held[1]].append(held[2])
-    _SPLIT.clear()
-    _SPLIT[settings] = kept
+        code, e = split.get(entry, lambda e=entry: _split_entry(e, others, sep, drop, terms is not None))
+        buckets[code].append(e)
     out = []
     base_cfg = dict(data.get("config", {}))
     for code, docs in buckets.items():
@@ -117,7 +111,31 @@ def split_search_index(
     return out
 
 
-_SPLIT: dict[tuple, dict[int, tuple]] = {}
+class _LastPass:
+    """What was computed for each object of the last pass (objects never changed
+    once made: kept by identity, and held, so that no id is reused); ``start``
+    begins a pass, which keeps only what it asks for. A pass with other
+    ``settings`` starts empty."""
+
+    def __init__(self) -> None:
+        self.settings: object = None
+        self.last: dict[int, tuple[Any, Any]] = {}
+        self.kept: dict[int, tuple[Any, Any]] = {}
+
+    def start(self, settings: object) -> _LastPass:
+        self.last = self.kept if settings == self.settings else {}
+        self.settings, self.kept = settings, {}
+        return self
+
+    def get(self, obj: Any, compute: Callable[[], Any]) -> Any:
+        held = self.kept.get(id(obj)) or self.last.get(id(obj))
+        if held is None or held[0] is not obj:
+            held = (obj, compute())
+        self.kept[id(obj)] = held
+        return held[1]
+
+
+_SPLIT = _LastPass()
 
 
 def _split_entry(
@@ -151,43 +169,13 @@ def index_bytes(part: dict[str, Any], name: str = "") -> bytes:
     writes every entry after each save); only those of this one are kept."""
     if list(part) != ["config", "docs"]:
         return _dumps(part).encode("utf-8")
-    last, kept = _ENCODED.get(name, {}), {}
-    docs = []
-    for entry in part["docs"]:
-        held = last.get(id(entry))  # the same entry object as last time (never changed once made)
-        if held is not None and held[0] is entry:
-            data = held[1]
-        else:
-            key = _entry_key(entry)
-            data = kept.get(key) or last.get(key) if key is not None else None
-            if data is None:
-                data = _dumps(entry).encode("utf-8")
-            if key is not None:
-                kept[key] = data
-        kept[id(entry)] = (entry, data)
-        docs.append(data)
-    _ENCODED[name] = kept
+    encoded = _ENCODED.setdefault(name, _LastPass()).start(name)
+    docs = [encoded.get(entry, lambda e=entry: _dumps(e).encode("utf-8")) for entry in part["docs"]]
     head = '{"config":' + _dumps(part["config"]) + ',"docs":['
     return head.encode("utf-8") + b",".join(docs) + b"]}"
 
 
-_ENCODED: dict[str, dict] = {}
-
-
-def _entry_key(entry: dict) -> tuple | None:
-    """A key naming the entry's JSON, or None. Each value with its type, and as
-    ``repr`` unless a string, integer, boolean or None: 1, 1.0 and True (or 0.0
-    and -0.0) are equal keys but different JSON."""
-    try:
-        return tuple((k, tuple(map(_atom, v)) if isinstance(v, list) else _atom(v)) for k, v in entry.items())
-    except TypeError:  # a value that is no string, number or list of them
-        return None
-
-
-def _atom(v: Any) -> tuple:
-    if isinstance(v, (dict, list, tuple, set)):
-        raise TypeError(type(v).__name__)
-    return (type(v), v if v is None or type(v) in (str, int, bool) else repr(v))
+_ENCODED: dict[str, _LastPass] = {}
 
 
 def _dumps(value: Any) -> str:
