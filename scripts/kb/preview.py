@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import preview_reload, runner, sites
+from . import preview_reload, preview_watch, runner, sites
 from .build import dependents, incremental
 from .build.render_cache import config_chain
 from .model.paths import ROOT, SCRIPTS
@@ -183,31 +183,54 @@ SETTLE_AFTER = 1.0  # seconds without a save after a build before the preview se
 
 def watch(preview: Preview, interval: float, stop_after: float | None = None) -> list[str]:
     """Build whenever the watched files change (until ``stop_after`` seconds, or
-    forever); returns early, with the changed files, when our own code changed."""
+    forever); returns early, with the changed files, when our own code changed.
+    The file system's events say what changed (:mod:`kb.preview_watch`); where
+    it gives none, every file is looked at each ``interval`` seconds."""
+    changes: preview_watch.Changes | None = preview_watch.Changes()
+    try:
+        changes.watch(preview.watched())  # type: ignore[union-attr]
+    except (OSError, ImportError) as exc:
+        print(f"==> no file system events ({exc}): looking at every file each {interval} s", flush=True)
+        changes = None
+    look = True  # every file, once: what changed before the events were watched
     started = time.monotonic()
     built = None  # when the last build ended, until the preview settles
-    while stop_after is None or time.monotonic() - started < stop_after:
-        time.sleep(interval)
-        now = preview.signature()
-        if now == preview.seen:
-            if built is not None and time.monotonic() - built >= SETTLE_AFTER:
-                preview.settle()  # not before the browser has fetched the new page
-                built = None
-            continue
-        code = code_changed(preview.seen, now)
-        if code:
-            return code
-        t0 = time.perf_counter()
-        ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now)
-        took = time.perf_counter() - t0
-        built = time.monotonic()
-        if ok:
-            print(
-                f"==> preview rebuilt in {took:.2f} s ({'the pages it changes' if preview.partial else 'every page'})",
-                flush=True,
-            )
-        else:
-            print(f"==> build FAILED ({took:.2f} s), previous preview kept: {preview.last_error}", flush=True)
+    try:
+        while stop_after is None or time.monotonic() - started < stop_after:
+            if look or changes is None:
+                if not look:
+                    time.sleep(interval)
+                now, look = preview.signature(), False
+            else:
+                paths = changes.wait(SETTLE_AFTER if built is not None else 1.0)
+                now = preview_watch.updated(preview.seen, paths) if paths else preview.seen
+            if now == preview.seen:
+                if built is not None and time.monotonic() - built >= SETTLE_AFTER:
+                    preview.settle()  # not before the browser has fetched the new page
+                    built = None
+                continue
+            code = code_changed(preview.seen, now)
+            if code:
+                return code
+            t0 = time.perf_counter()
+            ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now)
+            took = time.perf_counter() - t0
+            built = time.monotonic()
+            if ok:
+                print(
+                    f"==> preview rebuilt in {took:.2f} s ({'the pages it changes' if preview.partial else 'every page'})",
+                    flush=True,
+                )
+            else:
+                print(f"==> build FAILED ({took:.2f} s), previous preview kept: {preview.last_error}", flush=True)
+            if changes is not None:
+                try:  # the config may name another docs folder now
+                    look = changes.watch(preview.watched())
+                except OSError:
+                    changes = None
+    finally:
+        if changes is not None:
+            changes.stop()
     return []
 
 
@@ -234,7 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml")
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--site-dir", type=Path, help="the served folder (default: a temporary one)")
-    ap.add_argument("--interval", type=float, default=0.3, help="seconds between looks at the files")
+    ap.add_argument(
+        "--interval",
+        type=float,
+        default=0.3,
+        help="seconds between looks at the files where the system gives no events",
+    )
     args = ap.parse_args(argv)
     if not args.config_file.is_file():
         print(f"kb serve: {args.config_file}: no such config file", file=sys.stderr)
