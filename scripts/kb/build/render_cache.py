@@ -30,8 +30,10 @@ also under the global key; and QR codes (:func:`remember`).
 A render that logged anything (a warning that fails the strict build, or an
 info) is never stored, so a cached render can never hide a message. Entries
 are files under ``.cache/kb/render/``, named by their key: a JSON line with the
-key and the SHA-256 of the payload, then the payload as JSON; anything that
-does not decode or match is a miss. Set
+key, the SHA-256 of the rest and the name of the payload's longest text, then
+the other fields as one JSON line, then that text as its UTF-8 bytes (a page's
+HTML is neither escaped when written nor parsed when read); anything that does
+not decode or match is a miss. Set
 ``KB_NO_CACHE=1`` (``kb build --no-cache``) to bypass the cache.
 """
 
@@ -50,7 +52,7 @@ from typing import Any
 
 from ..model.paths import SCRIPTS
 
-VERSION = "2"  # of the entry format (2: a line of key and checksum, then the payload)
+VERSION = "3"  # of the entry format (3: a line of key, checksum and raw field, the rest as JSON, the raw field)
 PACKAGES = (
     "mkdocs",
     "mkdocs-material",
@@ -251,23 +253,35 @@ class Store:
             meta = json.loads(head)
             if meta.get("key") != key or meta.get("sum") != hashlib.sha256(body).hexdigest():
                 return None
-            payload = json.loads(body)
-            return payload if isinstance(payload, dict) else None
+            rest, _, text = body.partition(b"\n")  # JSON has no raw line break
+            payload = json.loads(rest)
+            if not isinstance(payload, dict):
+                return None
+            if meta.get("raw") is not None:
+                payload[meta["raw"]] = text.decode("utf-8")
+            return payload
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def put(self, key: str, payload: dict) -> None:
-        """Write an entry: a line with its key and the checksum of the payload, then the payload."""
+        """Write an entry: a line with its key, the checksum of the rest and the
+        name of its longest text; the other fields as JSON on one line; that
+        text as its UTF-8 bytes (a page's HTML: no JSON escaping either way)."""
         path = self._path(key)
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        head = json.dumps({"key": key, "sum": hashlib.sha256(body).hexdigest()}).encode("utf-8")
+        texts = [k for k, v in payload.items() if isinstance(v, str)]
+        raw = max(texts, key=lambda k: len(payload[k])) if texts else None
+        rest = {k: v for k, v in payload.items() if k != raw}
         try:
+            body = json.dumps(rest, ensure_ascii=False).encode("utf-8") + b"\n"
+            if raw is not None:
+                body += payload[raw].encode("utf-8")
+            head = json.dumps({"key": key, "sum": hashlib.sha256(body).hexdigest(), "raw": raw}).encode("utf-8")
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(head + b"\n" + body)
             os.replace(tmp, path)
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a text that is not Unicode (a lone surrogate)
             pass  # a cache that cannot be written only makes the next build slower
 
 
