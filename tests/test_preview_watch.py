@@ -5,6 +5,7 @@ where the events point."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from kb.preview_watch import Changes, updated
@@ -65,4 +66,63 @@ def test_reads_are_not_saves_and_a_save_is_one_batch(tmp_path: Path) -> None:
         assert str(docs / "a.md") in got and str(config) in got, got
         assert changes.wait(0.3) == set()  # the save's events came in one batch
     finally:
+        changes.stop()
+
+
+def test_a_touch_a_folder_made_again_and_a_project_under_a_cache_folder_are_seen(tmp_path: Path) -> None:
+    root = tmp_path / ".cache" / "checkout"  # e.g. a clone kept under ~/.cache: its pages still count
+    docs = root / "docs"
+    (docs / "cases").mkdir(parents=True)
+    (docs / "a.md").write_text("a", encoding="utf-8")
+    changes = Changes()
+    changes.watch([docs])
+    try:
+        os.utime(docs / "a.md", ns=(1, 2_000_000_000))  # touch: only the time changes
+        assert changes.wait(5) == {str(docs / "a.md")}
+        (docs / ".cache").mkdir()
+        (docs / ".cache" / "x.json").write_text("{}", encoding="utf-8")  # a cache inside: left out
+        assert changes.wait(0.5) == set()
+        shutil.rmtree(docs)  # e.g. a checkout of another branch
+        changes.wait(5)
+        assert changes.lost  # the watch of the folder itself is gone
+        docs.mkdir()
+        (docs / "b.md").write_text("b", encoding="utf-8")
+        assert changes.watch([docs])  # kb serve watches anew (and looks at every file once)
+        (docs / "b.md").write_text("bb", encoding="utf-8")
+        assert changes.wait(5) == {str(docs / "b.md")}
+    finally:
+        changes.stop()
+
+
+def test_a_busy_folder_waits_out_its_events_up_to_the_longest_wait(tmp_path: Path, monkeypatch) -> None:
+    """A checkout writes many files in a burst: the build starts once the burst
+    is over or after :data:`LONGEST` seconds, not after a count of events."""
+    import threading
+    import time
+
+    from kb import preview_watch
+
+    monkeypatch.setattr(preview_watch, "QUIET", 0.2)
+    monkeypatch.setattr(preview_watch, "LONGEST", 0.6)
+    changes = Changes()
+    changes.watch([tmp_path])
+    stop = threading.Event()
+
+    def burst() -> None:
+        i = 0
+        while not stop.is_set():
+            (tmp_path / f"p{i % 50}.md").write_text(str(i), encoding="utf-8")
+            i += 1
+            time.sleep(0.01)
+
+    writer = threading.Thread(target=burst)
+    try:
+        writer.start()
+        t0 = time.monotonic()
+        got = changes.wait(5)
+        took = time.monotonic() - t0
+        assert got and 0.5 <= took <= 2.0, took  # counting wake-ups ended it after a few events
+    finally:
+        stop.set()
+        writer.join()
         changes.stop()

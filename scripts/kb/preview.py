@@ -1,6 +1,6 @@
 """``kb serve``: the editors' preview, rebuilt after every save.
 
-    kb serve [-f mkdocs.yml] [--port 8000] [--site-dir DIR] [--interval 0.3]
+    kb serve [-f mkdocs.yml] [--port 8000] [--site-dir DIR] [--interval 0.3] [--poll]
 
 One process builds the site strictly (the same MkDocs build as ``kb build``,
 checks aside) into a staging folder, swaps it into the served folder and
@@ -125,10 +125,11 @@ class Preview:
         if old.keys() != new.keys() or self.docs_dir is None:
             return None
         out = []
+        docs = _real(self.docs_dir)
         for p in sorted(p for p in new if old[p] != new[p]):
-            if not Path(p).is_relative_to(self.docs_dir):
+            if not Path(p).is_relative_to(docs):
                 return None
-            out.append(Path(p).relative_to(self.docs_dir).as_posix())
+            out.append(Path(p).relative_to(docs).as_posix())
         return out
 
     def watched(self) -> list[Path]:
@@ -148,10 +149,10 @@ class Preview:
                 out.append(Path(cfg.theme.custom_dir))
         except Exception:  # a broken config: watch the repository's docs until it is fixed
             out.append(ROOT / "docs")
-        return out
+        return [_real(p) for p in out]  # as the file system's events name them
 
     def signature(self) -> tuple:
-        """Path, size and modification time of every watched file."""
+        """Path, size and modification time of every watched file, sorted."""
         items: list[tuple[str, int, int]] = []
         for place in self.watched():
             if place.is_file():
@@ -166,7 +167,12 @@ class Preview:
                     except OSError:
                         continue
                     items.append((os.path.join(dirpath, f), st.st_size, st.st_mtime_ns))
-        return tuple(items)
+        return tuple(sorted(items))
+
+
+def _real(path: Path) -> Path:
+    """``path`` absolute, without ``..`` and links (a docs folder that is a link is watched where it is)."""
+    return Path(os.path.realpath(path))
 
 
 def code_changed(before: tuple, after: tuple) -> list[str]:
@@ -175,34 +181,37 @@ def code_changed(before: tuple, after: tuple) -> list[str]:
     (vocabularies, schemas, the single-language list), so it must start again."""
     old = {p: rest for p, *rest in before}
     new = {p: rest for p, *rest in after}
-    return sorted(p for p in old.keys() | new.keys() if Path(p).is_relative_to(SCRIPTS) and old.get(p) != new.get(p))
+    scripts = _real(SCRIPTS)
+    return sorted(p for p in old.keys() | new.keys() if Path(p).is_relative_to(scripts) and old.get(p) != new.get(p))
 
 
 SETTLE_AFTER = 1.0  # seconds without a save after a build before the preview settles
 
 
-def watch(preview: Preview, interval: float, stop_after: float | None = None) -> list[str]:
+def watch(preview: Preview, interval: float, stop_after: float | None = None, poll: bool = False) -> list[str]:
     """Build whenever the watched files change (until ``stop_after`` seconds, or
     forever); returns early, with the changed files, when our own code changed.
-    The file system's events say what changed (:mod:`kb.preview_watch`); where
-    it gives none, every file is looked at each ``interval`` seconds."""
-    changes: preview_watch.Changes | None = preview_watch.Changes()
-    try:
-        changes.watch(preview.watched())  # type: ignore[union-attr]
-    except (OSError, ImportError) as exc:
-        print(f"==> no file system events ({exc}): looking at every file each {interval} s", flush=True)
-        changes = None
+    The file system's events say what changed (:mod:`kb.preview_watch`), with a
+    look at every file every ``FULL_LOOK`` seconds; where it gives none (or
+    ``poll``), every file is looked at each ``interval`` seconds."""
+    changes = None if poll else _events(preview)
+    how = "file system events" if changes is not None else f"a look at every file each {interval} s"
+    print(f"==> watching for saves ({how})", flush=True)
     look = True  # every file, once: what changed before the events were watched
-    started = time.monotonic()
+    looked = started = time.monotonic()
     built = None  # when the last build ended, until the preview settles
     try:
         while stop_after is None or time.monotonic() - started < stop_after:
+            if changes is not None and (changes.lost or time.monotonic() - looked >= preview_watch.FULL_LOOK):
+                look = True  # what events cannot report; a watched folder deleted and made again
+                if changes.lost:
+                    changes = _events(preview, changes)
             if look or changes is None:
                 if not look:
                     time.sleep(interval)
-                now, look = preview.signature(), False
+                now, look, looked = preview.signature(), False, time.monotonic()
             else:
-                paths = changes.wait(SETTLE_AFTER if built is not None else 1.0)
+                paths = changes.wait(SETTLE_AFTER)
                 now = preview_watch.updated(preview.seen, paths) if paths else preview.seen
             if now == preview.seen:
                 if built is not None and time.monotonic() - built >= SETTLE_AFTER:
@@ -223,15 +232,24 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None) ->
                 )
             else:
                 print(f"==> build FAILED ({took:.2f} s), previous preview kept: {preview.last_error}", flush=True)
-            if changes is not None:
-                try:  # the config may name another docs folder now
-                    look = changes.watch(preview.watched())
-                except OSError:
-                    changes = None
+            if changes is not None and changes.watch_needed(preview.watched()):
+                changes, look = _events(preview, changes), True  # the config may name another docs folder now
     finally:
         if changes is not None:
             changes.stop()
     return []
+
+
+def _events(preview: Preview, old: preview_watch.Changes | None = None) -> preview_watch.Changes | None:
+    """The watched places' events, watched anew (None, said, where the system gives none)."""
+    changes = old or preview_watch.Changes()
+    try:
+        changes.watch(preview.watched(), again=True)
+        return changes
+    except (OSError, ImportError) as exc:
+        changes.stop()
+        print(f"==> no file system events ({exc}): looking at every file instead", flush=True)
+        return None
 
 
 def _merge(staging: Path, site_dir: Path) -> None:
@@ -263,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         default=0.3,
         help="seconds between looks at the files where the system gives no events",
     )
+    ap.add_argument("--poll", action="store_true", help="look at every file each --interval seconds, never at events")
     args = ap.parse_args(argv)
     if not args.config_file.is_file():
         print(f"kb serve: {args.config_file}: no such config file", file=sys.stderr)
@@ -303,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         handler = preview_reload.handler_for(preview.generation)
         with sites.SiteServer(site_dir, args.port, handler_class=handler) as server:
             print(f"==> serving on {server.url('/')} (Ctrl-C to stop)", flush=True)
-            code = watch(preview, args.interval)
+            code = watch(preview, args.interval, poll=args.poll)
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -30,8 +30,8 @@ also under the global key; and QR codes (:func:`remember`).
 A render that logged anything (a warning that fails the strict build, or an
 info) is never stored, so a cached render can never hide a message. Entries
 are files under ``.cache/kb/render/``, named by their key: a JSON line with the
-key, the SHA-256 of the rest and the name of the payload's longest text, then
-the other fields as one JSON line, then that text as its UTF-8 bytes (a page's
+key, the name of the payload's longest text and the SHA-256 of that name and
+all that follows, then the other fields as one JSON line, then that text as its UTF-8 bytes (a page's
 HTML is neither escaped when written nor parsed when read); anything that does
 not decode or match is a miss. Set
 ``KB_NO_CACHE=1`` (``kb build --no-cache``) to bypass the cache.
@@ -251,14 +251,15 @@ class Store:
             raw = self._path(key).read_bytes()
             head, _, body = raw.partition(b"\n")
             meta = json.loads(head)
-            if meta.get("key") != key or meta.get("sum") != hashlib.sha256(body).hexdigest():
+            name = meta.get("raw")
+            if meta.get("key") != key or meta.get("sum") != _entry_sum(name, body):
                 return None
             rest, _, text = body.partition(b"\n")  # JSON has no raw line break
             payload = json.loads(rest)
-            if not isinstance(payload, dict):
+            if not isinstance(payload, dict) or (name is not None and (not isinstance(name, str) or name in payload)):
                 return None
-            if meta.get("raw") is not None:
-                payload[meta["raw"]] = text.decode("utf-8")
+            if name is not None:
+                payload[name] = text.decode("utf-8")
             return payload
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
@@ -275,7 +276,7 @@ class Store:
             body = json.dumps(rest, ensure_ascii=False).encode("utf-8") + b"\n"
             if raw is not None:
                 body += payload[raw].encode("utf-8")
-            head = json.dumps({"key": key, "sum": hashlib.sha256(body).hexdigest(), "raw": raw}).encode("utf-8")
+            head = json.dumps({"key": key, "sum": _entry_sum(raw, body), "raw": raw}).encode("utf-8")
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as fh:
@@ -283,6 +284,11 @@ class Store:
             os.replace(tmp, path)
         except (OSError, ValueError):  # ValueError: a text that is not Unicode (a lone surrogate)
             pass  # a cache that cannot be written only makes the next build slower
+
+
+def _entry_sum(raw: Any, body: bytes) -> str:
+    """The checksum of an entry: its fields and the name of the one kept as text."""
+    return hashlib.sha256(json.dumps(raw).encode("utf-8") + b"\n" + body).hexdigest()
 
 
 _STORES: dict[Path, Store] = {}
