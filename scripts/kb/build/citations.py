@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from ..model import facts
 from ..model.sources import CITATION, SOURCE_PAGE, Sources
@@ -24,6 +25,13 @@ _INLINE_CODE = re.compile(r"(`+[^`\n]*?`+)")
 LABEL = {"zh": ("原文第{n}段", "参考资料"), "en": ("Source paragraph {n}", "Reference")}
 
 
+@lru_cache(maxsize=4096)
+def _values(sentence: str) -> frozenset[tuple[str, str]]:
+    """:func:`kb.model.facts.values` of a sentence of the source (the same
+    sentences are scored for every citation of their paragraph)."""
+    return frozenset(facts.values(sentence))
+
+
 def best_sentence(paragraph: str, context: str, lang: str) -> str:
     """The sentence of ``paragraph`` that backs ``context`` best: most shared
     facts, then most shared characters (Chinese) or words (English)."""
@@ -33,7 +41,7 @@ def best_sentence(paragraph: str, context: str, lang: str) -> str:
     words = set(re.findall(r"\w+", context.lower())) if lang != "zh" else set(context)
 
     def score(s: str) -> tuple[int, int]:
-        shared = len(facts.values(s) & wanted)
+        shared = len(_values(s) & wanted)
         common = len((set(re.findall(r"\w+", s.lower())) if lang != "zh" else set(s)) & words)
         return shared, common
 
