@@ -316,7 +316,7 @@ def test_a_damaged_or_foreign_cache_entry_is_a_miss(tmp_path: Path) -> None:
 def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path) -> None:
     """``kb serve`` learns of a save from the file system's events (inotify),
     not by looking at every file at an interval (at 2,000 page pairs each look
-    cost about 28 ms, 8 % of a core while idle): with looks a minute apart, a
+    cost 23 ms, 8 % of a core while idle): with looks a minute apart, a
     save shows within seconds, and the pages its own build reads start no build."""
     import time
     import urllib.request

@@ -153,21 +153,7 @@ class Preview:
 
     def signature(self) -> tuple:
         """Path, size and modification time of every watched file, sorted."""
-        items: list[tuple[str, int, int]] = []
-        for place in self.watched():
-            if place.is_file():
-                st = place.stat()
-                items.append((str(place), st.st_size, st.st_mtime_ns))
-                continue
-            for dirpath, dirnames, filenames in os.walk(place):
-                dirnames[:] = sorted(d for d in dirnames if d not in ("__pycache__", ".cache"))
-                for f in sorted(filenames):
-                    try:
-                        st = os.stat(os.path.join(dirpath, f))
-                    except OSError:
-                        continue
-                    items.append((os.path.join(dirpath, f), st.st_size, st.st_mtime_ns))
-        return tuple(sorted(items))
+        return tuple(sorted(entry for place in self.watched() for entry in preview_watch.look(str(place))))
 
 
 def _real(path: Path) -> Path:

@@ -1,7 +1,7 @@
 """What ``kb serve`` watches, learned from the file system's events
 (watchdog: inotify on Linux) rather than by looking at every file at an
-interval: a look costs in proportion to the site (at 2,000 page pairs, 0.84 s
-of CPU in 10 s idle at 0.3 s, about 28 ms a look), an event only what changed.
+interval: a look costs in proportion to the site (at 2,000 page pairs, 23 ms
+of CPU for 4,297 files, 0.84 s in 10 s idle at 0.3 s), an event only what changed.
 
 :class:`Changes` collects the paths the events name (writes, creations,
 deletions, moves, time stamps; not the reads of a build) under the watched
@@ -19,7 +19,7 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -144,29 +144,40 @@ class Changes:
         self._observer, self._places = None, []
 
 
+def look(path: str) -> Iterator[tuple[str, int, int]]:
+    """Path, size and modification time of the file ``path`` (a link: of its
+    target), or of every file under the folder ``path`` (not through linked
+    folders, leaving out ``__pycache__`` and ``.cache``): what ``kb serve``
+    compares between saves, in a look at every file or only where events point."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return
+    if not stat.S_ISDIR(st.st_mode):
+        yield path, st.st_size, st.st_mtime_ns
+        return
+    if os.path.islink(path) or os.path.basename(path) in SKIPPED:
+        return
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED)
+        for f in sorted(filenames):
+            try:
+                st = os.stat(os.path.join(dirpath, f))
+            except OSError:
+                continue
+            yield os.path.join(dirpath, f), st.st_size, st.st_mtime_ns
+
+
 def updated(signature: tuple, paths: Iterable[str]) -> tuple:
     """``signature`` (path, size, modification time of every watched file,
     sorted) after changes to ``paths`` only, as a look at every file would see
     them: each path and everything under it leaves the signature, then what is
-    there now comes back (a folder: every file in it, not through links)."""
+    there now comes back (:func:`look`)."""
     items = {p: rest for p, *rest in signature}
     for path in sorted(paths):
         prefix = path + os.sep
         for p in [p for p in items if p == path or p.startswith(prefix)]:
             del items[p]
-        try:
-            st = os.stat(path)  # a link to a file counts as the file, as in the look at every file
-        except OSError:
-            continue
-        if not stat.S_ISDIR(st.st_mode):
-            items[path] = [st.st_size, st.st_mtime_ns]
-        elif not os.path.islink(path) and os.path.basename(path) not in SKIPPED:  # as the look at every file
-            for dirpath, dirnames, filenames in os.walk(path):
-                dirnames[:] = [d for d in dirnames if d not in SKIPPED]
-                for f in filenames:
-                    try:
-                        st = os.stat(os.path.join(dirpath, f))
-                    except OSError:
-                        continue
-                    items[os.path.join(dirpath, f)] = [st.st_size, st.st_mtime_ns]
+        for p, size, mtime in look(path):
+            items[p] = [size, mtime]
     return tuple(sorted((p, *rest) for p, rest in items.items()))
