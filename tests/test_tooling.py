@@ -86,3 +86,13 @@ def test_kb_serve_checks_the_docs_of_the_config_it_previews(tmp_path: Path, monk
     monkeypatch.setattr(kb.preview, "main", lambda argv: 0)
     assert serve(["-f", str(cfg)]) == 0
     assert checked == [(docs, cfg)]
+
+
+def test_scripts_dev_finds_nothing_missing_once_it_has_set_the_machine_up() -> None:
+    """The tests run after ``bash scripts/dev test`` installed what they need: its
+    check must then find nothing missing. (Under ``set -o pipefail``, ``fc-list |
+    grep -q`` failed whenever grep stopped reading early: the font was "missing"
+    on every run, and every run called apt-get, with sudo for a user.)"""
+    proc = subprocess.run(["bash", str(ROOT / "scripts/dev"), "missing"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "", proc.stdout
