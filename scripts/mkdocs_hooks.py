@@ -60,6 +60,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     else:
         key = render_cache.global_key(cfg_file, config.theme.custom_dir, config.markdown_extensions, config.mdx_configs)
         material.use_render_cache(render_cache.store_for(cfg_file), key)
+        if not material.building_other_language(config):
+            render_cache.begin_build()
     incremental.install()  # templated pages reused; kb serve's partial builds
     material.defer_search_index(True)  # each language's index is written once, in on_post_build
     return config
@@ -175,3 +177,6 @@ def on_post_build(config: MkDocsConfig) -> None:
     incremental.remember(_build.state)
     for code, (reused, rendered) in material.render_cache_stats().items():
         log.info(f"render cache ({code}): {reused} reused, {rendered} rendered")
+    removed = None if incremental.building_partially() else render_cache.finish_build()
+    if removed and removed[0]:  # the entries no recent full build used (kb.build.render_cache.KEEP_BUILDS)
+        log.info(f"render cache: removed {removed[0]} entries of older builds ({removed[1]:,} bytes)")

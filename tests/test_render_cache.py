@@ -384,3 +384,34 @@ def test_an_entrys_longest_text_is_kept_as_its_utf8_bytes(tmp_path: Path) -> Non
         path.write_bytes(raw)
     store.put("cd" + "2" * 62, {"value": "", "n": 1})  # an empty text, the rest JSON
     assert store.get("cd" + "2" * 62) == {"value": "", "n": 1}
+
+
+def _entries(cfg: Path) -> set[str]:
+    return {p.name for p in (cfg.parent / ".cache" / "kb" / "render").glob("??/*.json")}
+
+
+def test_a_full_build_removes_the_entries_no_recent_build_used(tmp_path: Path) -> None:
+    """The cache holds what the last two full builds used, not every build's
+    entries since it was made (CI keeps it between pipelines; each change of
+    code, template or config keys every entry anew)."""
+    cfg = _project(tmp_path)
+    main = tmp_path / "overrides" / "main.html"
+
+    def build_with(state: str) -> tuple[int, int]:
+        main.write_text(
+            '{% extends "base.html" %}\n{% block extrahead %}<meta name="kb-test" content="' + state + '">'
+            "{% endblock %}\n",
+            encoding="utf-8",
+        )
+        return _stats(_build(cfg, tmp_path / f"site-{state}"))
+
+    assert build_with("a")[0] == 0
+    one_build = _entries(cfg)
+    assert build_with("b")[0] == 0 and build_with("c")[0] == 0
+    held = _entries(cfg)
+    assert not held & one_build  # build "a" is two builds back: its entries are gone
+    assert len(held) <= 2 * len(one_build) + 4, (len(held), len(one_build))
+    assert build_with("c")[1] == 0  # the build's own entries stay: nothing rendered again
+    assert build_with("b")[1] == 0  # and so do those of the build before
+    reused, rendered = build_with("a")
+    assert reused == 0 and rendered > 0  # removed: rendered again

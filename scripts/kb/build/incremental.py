@@ -226,6 +226,11 @@ def partial(only: dict[str, set[str]] | None) -> Iterator[None]:
         _STATE["only"] = None
 
 
+def building_partially() -> bool:
+    """Whether the build running is a partial one (:func:`partial`)."""
+    return _STATE["only"] is not None
+
+
 def _skipped(lang: str, page: Any) -> bool:
     only = _STATE["only"]
     return only is not None and page.file.src_uri not in only.get(lang, ()) and (lang, page.file.src_uri) in SNAPSHOTS

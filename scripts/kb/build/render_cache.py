@@ -35,6 +35,13 @@ all that follows, then the other fields as one JSON line, then that text as its 
 HTML is neither escaped when written nor parsed when read); anything that does
 not decode or match is a miss. Set
 ``KB_NO_CACHE=1`` (``kb build --no-cache``) to bypass the cache.
+
+The cache holds what the last :data:`KEEP_BUILDS` full builds used (each
+build's keys are listed under ``builds/``, one list per global key): at the
+end of a full build, every entry none of them used is removed
+(:meth:`Store.finish`). A change of code, template or config keys every entry
+anew, so without this the cache would grow by a whole site's entries at each
+(CI keeps it between pipelines). Partial builds of ``kb serve`` remove nothing.
 """
 
 from __future__ import annotations
@@ -45,6 +52,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
@@ -65,6 +73,8 @@ PACKAGES = (
     "segno",
 )
 ENV_OFF = "KB_NO_CACHE"
+KEEP_BUILDS = 2  # full builds whose entries are kept: this one and the one before (two branches, two configs)
+STALE_TMP = 3600.0  # seconds after which a half-written entry (a build killed while writing) is removed
 
 
 def disabled() -> bool:
@@ -206,6 +216,18 @@ def use(store: Store | None, global_: str = "") -> None:
     _CURRENT[:] = [store, global_]
 
 
+def begin_build() -> None:
+    """A full or partial build starts: the store of :func:`use` counts its keys anew."""
+    if _CURRENT[0] is not None:
+        _CURRENT[0].begin()
+
+
+def finish_build() -> tuple[int, int] | None:
+    """A full build ended: :meth:`Store.finish` under its global key (None: the cache is off)."""
+    store, global_ = _CURRENT
+    return None if store is None else store.finish(global_)
+
+
 def current() -> tuple[Store | None, str]:
     """The store and global key of the build running (None: the cache is off)."""
     return _CURRENT[0], _CURRENT[1]
@@ -233,6 +255,11 @@ class Store:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.counts: dict[str, list[int]] = {}  # language -> [reused, rendered] pages
+        self.used: set[str] = set()  # the keys this build read or wrote (:meth:`finish`)
+
+    def begin(self) -> None:
+        """A new build: no key used yet."""
+        self.used = set()
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
@@ -243,6 +270,8 @@ class Store:
         if count:
             c = self.counts.setdefault(count, [0, 0])
             c[entry is None] += 1
+        if entry is not None:
+            self.used.add(key)
         return entry
 
     def _read(self, key: str) -> dict | None:
@@ -282,8 +311,45 @@ class Store:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(head + b"\n" + body)
             os.replace(tmp, path)
+            self.used.add(key)
         except (OSError, ValueError):  # ValueError: a text that is not Unicode (a lone surrogate)
             pass  # a cache that cannot be written only makes the next build slower
+
+    def finish(self, global_: str) -> tuple[int, int]:
+        """At the end of a full build: list the keys it used under its global key,
+        keep the lists of the last :data:`KEEP_BUILDS` builds, and remove every
+        entry none of them names. Returns the entries and bytes removed."""
+        builds = self.folder / "builds"
+        removed = [0, 0]
+        try:
+            builds.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=builds, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write("".join(k + "\n" for k in sorted(self.used)))
+            os.replace(tmp, builds / f"{global_[:32]}.keys")
+            lists = sorted(builds.glob("*.keys"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            live: set[str] = set()
+            for i, listed in enumerate(lists):
+                if i < KEEP_BUILDS:
+                    live.update(listed.read_text(encoding="ascii").split())
+                else:
+                    listed.unlink()
+            now = time.time()
+            for shard in os.scandir(self.folder):
+                if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):
+                    continue
+                for f in os.scandir(shard.path):
+                    try:
+                        stale = f.name.endswith(".json") and f.name[:-5] not in live
+                        if stale or (f.name.startswith(".tmp-") and now - f.stat().st_mtime > STALE_TMP):
+                            size = f.stat().st_size
+                            os.unlink(f.path)
+                            removed[0], removed[1] = removed[0] + 1, removed[1] + size
+                    except FileNotFoundError:  # another build removed it first
+                        continue
+        except OSError:  # a read-only cache, a list another build removed: left as it is
+            pass
+        return removed[0], removed[1]
 
 
 def _entry_sum(raw: Any, body: bytes) -> str:
