@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.build import features, incremental, material, render_cache, search, search_words
+from kb.build import features, incremental, material, progress, render_cache, search, search_words
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
 from kb.model import sources, terms
@@ -70,6 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_pre_build(config: MkDocsConfig) -> None:
     if material.building_other_language(config):
         return
+    progress.start()  # the progress line of a long build counts this build's pages
     # a new build (also each rebuild of `mkdocs serve`): forget removed pages
     nav = docs_config.nav_pages(config.nav)
     _build.state = BuildState(nav=nav, sources=sources.load(Path(config.docs_dir)))

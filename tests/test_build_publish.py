@@ -6,9 +6,11 @@ scripts/build.py leaves a marker that scripts/publish.py accepts, and the
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sitebuild import ROOT
@@ -16,10 +18,26 @@ from sitebuild import ROOT
 PY = sys.executable
 
 
+def _run_timed(args: list[str], env: dict) -> tuple[int, list[tuple[float, str]]]:
+    """Run a command; its exit status and each line of its output with the time it arrived."""
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = [(time.monotonic(), line.rstrip("\n")) for line in proc.stdout]  # type: ignore[union-attr]
+    return proc.wait(), lines
+
+
 def test_build_then_publish_to_a_local_target(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    proc = subprocess.run([PY, "scripts/build.py", "--site-dir", str(site)], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    env = {**os.environ, "KB_PROGRESS_EVERY": "0", "PYTHONUNBUFFERED": "1"}  # a progress line per page
+    rc, timed = _run_timed([PY, "scripts/build.py", "--site-dir", str(site)], env)
+    out = "\n".join(line for _, line in timed)
+    assert rc == 0, out
+    # the build says how far it is while it runs, not once it has ended
+    progress = [(t, line) for t, line in timed if line.startswith("==> building: ")]
+    passed = next(t for t, line in timed if line.startswith("==> build passed"))
+    assert any(re.fullmatch(r"==> building: zh, \d+/\d+ pages read \(\d+ s\)", line) for _, line in progress), out
+    assert any(re.fullmatch(r"==> building: en, \d+/\d+ pages written \(\d+ s\)", line) for _, line in progress), out
+    assert passed - progress[0][0] > 0.3, out
+    proc = subprocess.CompletedProcess([], rc, stdout=out, stderr="")
     assert "==> check_terms: passed" in proc.stdout and "==> check_xrefs: passed" in proc.stdout
     marker = json.loads((site / ".kb-build.json").read_text(encoding="utf-8"))
     assert re.fullmatch(r"[0-9a-f]{40}", marker["commit"]) and marker["strict"] is True

@@ -324,7 +324,7 @@ def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path
     from kb.bench.runs import free_port
 
     tmp = project.parent
-    env = {**os.environ, "PYTHONPATH": str(tmp / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "PYTHONPATH": str(tmp / "scripts"), "NO_MKDOCS_2_WARNING": "1", "KB_PROGRESS_EVERY": "0"}
     env.pop("KB_NO_CACHE", None)
     port = free_port()
     args = [sys.executable, "-u", "-m", "kb.preview", "-f", str(project), "--port", str(port), "--interval", "60"]
@@ -336,6 +336,9 @@ def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path
             if "watching for saves" in line:
                 break
         assert "watching for saves (file system events)" in "".join(lines), "".join(lines)
+        # the first build says how far it is (a progress line per page: KB_PROGRESS_EVERY=0)
+        built = next(i for i, line in enumerate(lines) if "preview built in" in line)
+        assert any(line.startswith("==> building: en, ") for line in lines[:built]), "".join(lines)
         time.sleep(1.5)  # past its first look at every file: from here on only events tell it
         page = tmp / "docs" / "glossary.md"
         page.write_text(page.read_text(encoding="utf-8") + "\n监听测量段落。\n", encoding="utf-8")

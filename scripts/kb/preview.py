@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from . import preview_reload, preview_watch, runner, sites
-from .build import dependents, incremental
+from .build import dependents, incremental, progress
 from .build.render_cache import config_chain
 from .model.paths import ROOT, SCRIPTS
 
@@ -294,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     mk.addHandler(handler)
     mk.setLevel(logging.INFO)
+    said = logging.StreamHandler(sys.stdout)  # how far a long build is (kb.build.progress)
+    said.setFormatter(logging.Formatter("==> %(message)s"))
+    logging.getLogger(progress.LOGGER).addHandler(said)
     preview = Preview(args.config_file, site_dir)
     t0 = time.perf_counter()
     if not preview.rebuild():

@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 
 from . import sites
-from .build import offline
+from .build import offline, progress
 from .checks import cli as check_cli
 from .model import rules
 from .model.findings import render
@@ -98,6 +98,16 @@ def run_checks(docs: Path, config: Path) -> dict[str, str]:
     return results
 
 
+_PROGRESS = re.compile(r"^INFO\s+-\s+(" + re.escape(progress.PREFIX) + r".*)$")
+
+
+def _progress(line: str) -> None:
+    """Print the build's progress lines (:mod:`kb.build.progress`) as they come."""
+    m = _PROGRESS.match(line)
+    if m:
+        print(f"==> {m.group(1)}", flush=True)
+
+
 def build(site_dir: Path, config: Path) -> Path | None:
     """Strict build into a staging directory; its path, or None on failure."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +116,7 @@ def build(site_dir: Path, config: Path) -> Path | None:
     print(f"==> mkdocs build --strict -> {staging.name}", flush=True)
     t0 = time.perf_counter()
     # Not -q: with -q MkDocs drops warnings before strict mode counts them.
-    proc = sites.build(config, staging, strict=True, cwd=ROOT)
+    proc = sites.build(config, staging, strict=True, cwd=ROOT, echo=_progress)
     took = time.perf_counter() - t0
     for line in (proc.stdout + proc.stderr).splitlines():
         if line.startswith(("WARNING", "ERROR", "Aborted", "Error", "Config value")) or "Traceback" in line:

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -37,15 +38,30 @@ def build_args(config: Path, site_dir: Path, strict: bool = True) -> list[str]:
     ]
 
 
-def build(config: Path, site_dir: Path, strict: bool = True, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``mkdocs build``; the finished process (output captured as text)."""
-    return subprocess.run(
+def build(
+    config: Path,
+    site_dir: Path,
+    strict: bool = True,
+    cwd: Path | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> subprocess.CompletedProcess:
+    """Run ``mkdocs build``; the finished process (output captured as text).
+    With ``echo``, each line of its output (standard error merged into it) is
+    passed to ``echo`` as it comes, and all of it is the process's ``stdout``."""
+    args, where, env = (
         build_args(config, site_dir, strict),
-        cwd=cwd or Path(config).resolve().parent,
-        env={**os.environ, **BUILD_ENV},
-        capture_output=True,
-        text=True,
+        cwd or Path(config).resolve().parent,
+        {**os.environ, **BUILD_ENV},
     )
+    if echo is None:
+        return subprocess.run(args, cwd=where, env=env, capture_output=True, text=True)
+    env["PYTHONUNBUFFERED"] = "1"  # each line when it is logged
+    proc = subprocess.Popen(args, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    out = []
+    for line in proc.stdout:  # type: ignore[union-attr]
+        out.append(line)
+        echo(line.rstrip("\n"))
+    return subprocess.CompletedProcess(args, proc.wait(), stdout="".join(out), stderr="")
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):

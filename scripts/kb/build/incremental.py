@@ -34,7 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import render_cache
+from . import progress, render_cache
 from .material import language_switcher
 
 _STATE: dict[str, Any] = {"only": None, "keep": False, "last": None}
@@ -75,11 +75,11 @@ def install() -> None:
 
     def _populate_page(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
         lang = _lang(config)
-        if _skipped(lang, page) and _restore(page, files, SNAPSHOTS[(lang, page.file.src_uri)]):
-            return
-        populate(page, config, files, dirty)
-        if _STATE["keep"]:
-            SNAPSHOTS[(lang, page.file.src_uri)] = _snapshot(page)
+        if not (_skipped(lang, page) and _restore(page, files, SNAPSHOTS[(lang, page.file.src_uri)])):
+            populate(page, config, files, dirty)
+            if _STATE["keep"]:
+                SNAPSHOTS[(lang, page.file.src_uri)] = _snapshot(page)
+        progress.page_done(lang, "read", files)
 
     def _build_page(
         page: Any, config: Any, doc_files: Any, nav: Any, env: Any, dirty: bool = False, excluded: bool = False
@@ -90,15 +90,15 @@ def install() -> None:
             from .material import add_search_entries
 
             add_search_entries(config, snap["entries"])
-            return
-        if _STATE["keep"]:
+        elif _STATE["keep"]:
             from .material import search_entries_of
 
             with search_entries_of(config) as entries:
                 build_page(page, config, doc_files, nav, _Env(env, lang), dirty, excluded)
             SNAPSHOTS.setdefault((lang, page.file.src_uri), {})["entries"] = list(entries)
-            return
-        build_page(page, config, doc_files, nav, _Env(env, lang), dirty, excluded)
+        else:
+            build_page(page, config, doc_files, nav, _Env(env, lang), dirty, excluded)
+        progress.page_done(lang, "written", doc_files)
 
     def _build_theme_template(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
         if _STATE["only"] is None:  # a partial build keeps the navigation: sitemap and 404 pages unchanged
