@@ -21,7 +21,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from kb.build import features, incremental, material, progress, render_cache, search, search_words
+from kb.build import features, handout, incremental, material, progress, render_cache, search, search_words
 from kb.build.registry import BuildState, PageRecord
 from kb.model import config as docs_config
 from kb.model import sources, terms
@@ -104,6 +104,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     rec = _record(page, config)
+    rec.rendered_title = str(page.title or "")  # what the navigation shows (kb.build.dependents.shown)
     # a function of the rendered page, its front matter and the term base (in the global key): kept
     meta = json.dumps(rec.meta, default=str, ensure_ascii=False, sort_keys=True)
     rec.html = render_cache.remember(
@@ -175,6 +176,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         out.write_bytes(search.index_bytes(part, code))
         log.info(f"search index for '{code}': {len(part['docs'])} entries, {out.stat().st_size:,} bytes")
     _build.registry.finish(_build.state, site_dir)
+    handout.keep_stamp(_build.state, incremental.partial_base())  # the stamp the handout shows
     incremental.remember(_build.state)
     for code, (reused, rendered) in material.render_cache_stats().items():
         log.info(f"render cache ({code}): {reused} reused, {rendered} rendered")

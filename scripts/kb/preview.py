@@ -80,8 +80,7 @@ class Preview:
         shutil.rmtree(staging, ignore_errors=True)
         os.environ.update(sites.BUILD_ENV)
         try:
-            with incremental.partial(only):
-                self._build(staging)
+            only = self._build_checked(staging, only, last)
             if only is None:
                 runner.swap_into_place(staging, self.site_dir)
             else:  # the files a partial build wrote replace theirs, one by one
@@ -104,6 +103,26 @@ class Preview:
         gc.unfreeze()
         gc.collect()
         gc.freeze()
+
+    def _build_checked(self, staging: Path, only: dict[str, set[str]] | None, last: object) -> dict | None:
+        """Build ``only`` (None: everything) into ``staging``; after a partial
+        build, the pages that show what it made of the pages it built and that it
+        did not build (:func:`kb.build.dependents.unforeseen`) are built with
+        them, from the start. Returns what was built in the end."""
+        for _ in range(3):
+            with incremental.partial(only):
+                self._build(staging)
+            if only is None:
+                return None
+            more = dependents.unforeseen(last, incremental.last_state(), only)
+            if more is not None and not any(more.values()):
+                return only
+            shutil.rmtree(staging, ignore_errors=True)
+            only = None if more is None else {lang: only.get(lang, set()) | more.get(lang, set()) for lang in more}
+            log.info(f"building {'every page' if only is None else 'the pages showing it'} too")
+        with incremental.partial(None):
+            self._build(staging)
+        return None
 
     def _build(self, staging: Path) -> None:
         from mkdocs.commands.build import build

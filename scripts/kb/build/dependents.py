@@ -23,6 +23,15 @@ covered here:
   page citing it, and aliases make redirect pages: a change to the source
   reading, or to a page's aliases, builds everything.
 
+* the handout shows the build's date, commit and whether the checkout has
+  uncommitted changes: when these differ from what it shows, it is built.
+
+The parse that chooses the pages can read a page differently from the build
+(a raw HTML heading, a footnote's number, underscores inside a word). So once
+a partial build is done, :func:`unforeseen` compares what the build made of
+each page it built (:func:`shown`) with the last build's, and names the pages
+that show it and were not built; ``kb serve`` builds those too.
+
 ``None`` means "build everything"; correctness first, a full build is
 always right.
 """
@@ -35,9 +44,10 @@ from pathlib import Path
 from ..model.mdparse import Doc, parse
 from ..model.sources import SOURCE_PAGE
 from ..model.tree import HTML_PLACEHOLDER, base_path, collection_of, doc_lang
+from . import handout, set_pages
 from .backlinks import link_targets
 from .handout import MODULE_FOLDER
-from .registry import BuildState
+from .registry import BuildState, PageRecord
 
 
 def pages_to_build(changed: Iterable[str], docs_dir: Path, state: BuildState) -> dict[str, set[str]] | None:
@@ -57,12 +67,60 @@ def pages_to_build(changed: Iterable[str], docs_dir: Path, state: BuildState) ->
             for lang, recs in state.pages.items():
                 if base in recs:
                     only[lang].add(recs[base].src_uri)
+    _add_list_pages(only, listed, state)
+    stamp = state.memo.get(handout.STAMP)  # what the handout shows: the date, commit, uncommitted changes
+    if stamp is not None and stamp != handout.stamp_now():
+        for lang, recs in state.pages.items():
+            only[lang] |= {r.src_uri for r in recs.values() if "handout" in HTML_PLACEHOLDER.findall(r.markdown)}
+    return only
+
+
+def _add_list_pages(only: dict[str, set[str]], listed: set[str], state: BuildState) -> None:
+    """Add to ``only`` the pages whose generated lists show a page of ``listed``."""
+    if not listed:
+        return
     for lang, recs in state.pages.items():
         for rec in recs.values():
             names = HTML_PLACEHOLDER.findall(rec.markdown)
             if any(_lists(name, rec.base, b) for name in names for b in listed):
-                only[lang].add(rec.src_uri)
-    return only
+                only.setdefault(lang, set()).add(rec.src_uri)
+
+
+def shown(rec: PageRecord) -> tuple:
+    """What other pages show of a page, as the build made it: its title (generated
+    lists, "referenced by"), its title once rendered (the navigation) and its
+    sections (set cards name a section by the heading text in the HTML)."""
+    return rec.title, rec.rendered_title, set_pages.sections(rec)
+
+
+def unforeseen(before: BuildState, after: BuildState, only: dict[str, set[str]]) -> dict[str, set[str]] | None:
+    """After a partial build of ``only``: the pages it did not build that show
+    what it made of a page it built differently from the build ``before`` (its
+    title: the pages it links to; its title or sections: the generated lists);
+    None: everything (a title in the navigation, a page that was not there)."""
+    more: dict[str, set[str]] = {lang: set() for lang in after.pages}
+    listed: set[str] = set()
+    for lang, recs in after.pages.items():
+        built = only.get(lang, set())
+        for base, new in recs.items():
+            if new.src_uri not in built:
+                continue
+            old = before.pages.get(lang, {}).get(base)
+            if old is None:
+                return None
+            then, now = shown(old), shown(new)
+            if then == now:
+                continue
+            if then[:2] != now[:2]:  # its title
+                if base in after.nav:
+                    return None
+                for target in link_targets(before.parsed(old)) | link_targets(after.parsed(new)):
+                    for other, pages in after.pages.items():
+                        if target in pages:
+                            more[other].add(pages[target].src_uri)
+            listed.add(base)
+    _add_list_pages(more, listed, after)
+    return {lang: srcs - only.get(lang, set()) for lang, srcs in more.items()}
 
 
 def _lists(name: str, page: str, changed: str) -> bool:
@@ -99,8 +157,8 @@ def _dependents(src: str, docs_dir: Path, state: BuildState) -> tuple[set[str], 
         return None  # redirect pages come and go: a partial build only adds files
     new, before = parse(src, body), state.parsed(old)
     out = {base}
-    shown = _title(old.meta, before) != _title(meta, new) or old.meta != meta
-    if shown:
+    retitled = _title(old.meta, before) != _title(meta, new) or old.meta != meta
+    if retitled:
         if base in state.nav:
             return None  # every page shows its title in the navigation
         out |= link_targets(before) | link_targets(new)
@@ -108,7 +166,7 @@ def _dependents(src: str, docs_dir: Path, state: BuildState) -> tuple[set[str], 
         out |= link_targets(before) | link_targets(new)
     # generated lists show a page's title, front matter and sections (set cards name a
     # section by its heading); the handout holds the course modules whole
-    lists = shown or _sections(before) != _sections(new) or base.startswith(MODULE_FOLDER)
+    lists = retitled or _sections(before) != _sections(new) or base.startswith(MODULE_FOLDER)
     return out, lists
 
 

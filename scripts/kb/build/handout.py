@@ -127,31 +127,47 @@ def _text(html: str) -> str:
     return " ".join(_TAG.sub("", _HEADERLINK.sub("", html)).split())
 
 
+STAMP = ("handout", "stamp")  # the build's (date, commit, dirty) in BuildState.memo
+
+
 def build_stamp(state: BuildState) -> tuple[str, str, bool]:
-    """(date, short commit, dirty) of this build, once per build. The date is
-    that of ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today
-    (UTC); the commit is "" outside a git checkout."""
-    key = ("handout", "stamp")
-    if key not in state.memo:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
-        commit, dirty = "", False
-        try:
-            git = ["git", "-C", str(ROOT)]
-            top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True)
-            if os.path.realpath(top.stdout.strip()) == os.path.realpath(ROOT):
-                head = subprocess.run([*git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
-                commit = head.stdout.strip() if head.returncode == 0 else ""
-                status = subprocess.run(
-                    [*git, "status", "--porcelain", "--", "docs", "mkdocs.yml", "overrides", "scripts"],
-                    capture_output=True,
-                    text=True,
-                )
-                dirty = bool(status.stdout.strip())
-        except (OSError, subprocess.CalledProcessError):
-            pass
-        state.memo[key] = (when.strftime("%Y-%m-%d"), commit, dirty)
-    return state.memo[key]
+    """(date, short commit, dirty) of this build, once per build (:func:`stamp_now`)."""
+    if STAMP not in state.memo:
+        state.memo[STAMP] = stamp_now()
+    return state.memo[STAMP]
+
+
+def stamp_now() -> tuple[str, str, bool]:
+    """(date, short commit, dirty) as of now. The date is that of
+    ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else today (UTC);
+    the commit is "" outside a git checkout; dirty: uncommitted changes to
+    what the site is built from."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    commit, dirty = "", False
+    try:
+        git = ["git", "-C", str(ROOT)]
+        top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True)
+        if os.path.realpath(top.stdout.strip()) == os.path.realpath(ROOT):
+            head = subprocess.run([*git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+            commit = head.stdout.strip() if head.returncode == 0 else ""
+            status = subprocess.run(
+                [*git, "status", "--porcelain", "--", "docs", "mkdocs.yml", "overrides", "scripts"],
+                capture_output=True,
+                text=True,
+            )
+            dirty = bool(status.stdout.strip())
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    return when.strftime("%Y-%m-%d"), commit, dirty
+
+
+def keep_stamp(state: BuildState, last: BuildState | None) -> None:
+    """After a partial build that did not build the handout: the stamp it
+    shows is still the last build's (:func:`kb.build.dependents.pages_to_build`
+    builds it again when the stamp of now differs)."""
+    if last is not None and STAMP not in state.memo and STAMP in last.memo:
+        state.memo[STAMP] = last.memo[STAMP]
 
 
 def _front(rec: PageRecord, state: BuildState) -> str:

@@ -35,6 +35,7 @@ class PageRecord:
     meta: dict
     markdown: str  # the page body as read (front matter removed)
     html: str = ""  # the page content once rendered (set after on_page_content)
+    rendered_title: str = ""  # the title MkDocs has once the page is rendered (the navigation's)
 
 
 @dataclass

@@ -77,6 +77,11 @@ def _ids(rec: PageRecord) -> set[str]:
     return set(_IDS.findall(rec.html))
 
 
+def sections(rec: PageRecord) -> tuple[tuple[str, str | None], ...]:
+    """Each id of the page's HTML with the heading text a card shows for it (None: not a heading)."""
+    return tuple((anchor, _section_title(rec, anchor)) for anchor in sorted(_ids(rec)))
+
+
 def _section_title(rec: PageRecord, anchor: str) -> str | None:
     m = re.search(rf'<h([1-6])[^>]*\sid="{re.escape(anchor)}"[^>]*>(.*?)</h\1>', rec.html, re.S)
     if not m:
