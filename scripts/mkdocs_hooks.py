@@ -37,9 +37,14 @@ class _Build:
     state = BuildState()
     terms: terms.TermBase | None = None
     error_pages: dict[str, str] = {}
+    dirty = False  # mkdocs build/serve --dirty: only the pages changed are read
 
 
 _build = _Build()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _build.dirty = dirty
 
 
 @event_priority(100)  # before the search plugin loads its jieba dictionaries
@@ -180,6 +185,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     incremental.remember(_build.state)
     for code, (reused, rendered) in material.render_cache_stats().items():
         log.info(f"render cache ({code}): {reused} reused, {rendered} rendered")
-    removed = None if incremental.building_partially() else render_cache.finish_build()
-    if removed and removed[0]:  # the entries no recent full build used (kb.build.render_cache.KEEP_BUILDS)
+    # the entries no recent full build used; a build that read only some pages lists only theirs
+    removed = None if incremental.building_partially() or _build.dirty else render_cache.finish_build()
+    if removed and removed[0]:
         log.info(f"render cache: removed {removed[0]} entries of older builds ({removed[1]:,} bytes)")

@@ -414,7 +414,53 @@ def test_a_full_build_removes_the_entries_no_recent_build_used(tmp_path: Path) -
     held = _entries(cfg)
     assert not held & one_build  # build "a" is two builds back: its entries are gone
     assert len(held) <= 2 * len(one_build) + 4, (len(held), len(one_build))
-    assert build_with("c")[1] == 0  # the build's own entries stay: nothing rendered again
-    assert build_with("b")[1] == 0  # and so do those of the build before
+    assert build_with("b")[1] == 0  # the entries of the build before stay: nothing rendered again
+    assert build_with("c")[1] == 0  # and so do those of the build before that one
     reused, rendered = build_with("a")
     assert reused == 0 and rendered > 0  # removed: rendered again
+    assert build_with("a")[1] == 0
+    kept = _entries(cfg)  # the last two full builds are of "a": its entries
+
+    # Builds that do not ask the store for everything they use remove nothing: full builds after
+    # the first in one process (kb serve keeps QR codes and links in memory) and --dirty builds.
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "scripts"), "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("KB_NO_CACHE", None)
+    three = "from kb.preview import Preview\np = Preview(*__import__('sys').argv[1:3])\nfor _ in range(3): assert p.rebuild()\n"
+    proc = subprocess.run([sys.executable, "-c", three, str(cfg), str(tmp_path / "site-serve")], env=env, cwd=tmp_path)
+    assert proc.returncode == 0 and _entries(cfg) == kept
+    dirty = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--dirty",
+        "--no-strict",
+        "-f",
+        str(cfg),
+        "-d",
+        str(tmp_path / "site-a"),
+    ]
+    for _ in range(2):
+        assert subprocess.run(dirty, env=env, cwd=tmp_path, capture_output=True).returncode == 0
+    assert _entries(cfg) == kept
+    # a damaged list of keys names nothing; it is no reason to fail
+    (tmp_path / ".cache/kb/render/builds/99999999999999999999-1.keys").write_bytes(b"\xff\xfe not a key\n")
+    assert build_with("a")[1] == 0 and build_with("a")[1] == 0 and _entries(cfg) == kept
+
+
+def test_a_save_made_while_the_preview_was_building_builds_every_page_next(tmp_path: Path) -> None:
+    """A build reads a page saved while it runs either before or after the save,
+    and keeps what it read as the page's last state: the next build cannot tell
+    what the save changed from that state, so it builds every page."""
+    from kb.preview import Preview
+
+    p = Preview.__new__(Preview)  # no build: only the rule (a real race cannot be timed in a test)
+    p.docs_dir = tmp_path
+    (tmp_path / "a.md").write_text("# 甲\n", encoding="utf-8")
+    saved = (tmp_path / "a.md").stat().st_mtime_ns
+    p._ran = (saved + 10**6, saved + 10**9)  # the last build started after the save
+    assert not p._saved_while_building(["a.md"])
+    p._ran = (saved - 10**9, saved - 10**6)  # it ended before the save: the usual case
+    assert not p._saved_while_building(["a.md"])
+    p._ran = (saved - 10**6, saved + 10**6)  # the save came while it ran
+    assert p._saved_while_building(["a.md"]) and not p._saved_while_building(["gone.md"])

@@ -58,6 +58,7 @@ class Preview:
         self.generation = preview_reload.Generation()  # open pages reload when it changes
         self.docs_dir: Path | None = None  # as the config names it (read by each build)
         self.partial = False  # whether the last build was a partial one
+        self._ran = (0, -1)  # when the last build started and ended (ns since the epoch)
 
     def rebuild(self, changed: list[str] | None = None, seen: tuple | None = None) -> bool:
         """One strict build, put into place; False (old site kept) on failure.
@@ -72,15 +73,18 @@ class Preview:
         last = incremental.last_state()
         if changed is not None and last is not None and self.docs_dir is not None:
             try:
-                only = dependents.pages_to_build(changed, self.docs_dir, last)
+                if not self._saved_while_building(changed):  # else the last build may have read half of it
+                    only = dependents.pages_to_build(changed, self.docs_dir, last)
             except Exception as exc:  # whatever it could not follow: build everything
                 log.info(f"building every page: {type(exc).__name__}: {exc}")
+        started = time.time_ns()
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = self.site_dir.parent / f".site-staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         os.environ.update(sites.BUILD_ENV)
         try:
             only = self._build_checked(staging, only, last)
+            self._ran = (started, time.time_ns())
             if only is None:
                 runner.swap_into_place(staging, self.site_dir)
             else:  # the files a partial build wrote replace theirs, one by one
@@ -94,6 +98,14 @@ class Preview:
         self.last_error = ""
         self.generation.bump()
         return True
+
+    def _saved_while_building(self, changed: list[str]) -> bool:
+        """Whether a file of ``changed`` was saved while the last build ran: that
+        build read it before or after the save, and kept what it read."""
+        docs, (start, end) = self.docs_dir, self._ran
+        return docs is not None and any(
+            (docs / c).exists() and start <= (docs / c).stat().st_mtime_ns <= end for c in changed
+        )
 
     def settle(self) -> None:
         """Between saves: collect the last build's garbage, then set every object
@@ -119,7 +131,10 @@ class Preview:
                 return only
             shutil.rmtree(staging, ignore_errors=True)
             only = None if more is None else {lang: only.get(lang, set()) | more.get(lang, set()) for lang in more}
-            log.info(f"building {'every page' if only is None else 'the pages showing it'} too")
+            what = "every page" if only is None else "the pages that show it"
+            print(
+                f"==> a saved page was built differently from what its Markdown suggested: building {what}", flush=True
+            )
         with incremental.partial(None):
             self._build(staging)
         return None

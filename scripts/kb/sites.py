@@ -56,12 +56,18 @@ def build(
     if echo is None:
         return subprocess.run(args, cwd=where, env=env, capture_output=True, text=True)
     env["PYTHONUNBUFFERED"] = "1"  # each line when it is logged
-    proc = subprocess.Popen(args, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = []
-    for line in proc.stdout:  # type: ignore[union-attr]
-        out.append(line)
-        echo(line.rstrip("\n"))
-    return subprocess.CompletedProcess(args, proc.wait(), stdout="".join(out), stderr="")
+    with subprocess.Popen(
+        args, cwd=where, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    ) as proc:
+        try:
+            for line in proc.stdout:  # type: ignore[union-attr]
+                out.append(line)
+                echo(line.rstrip("\n"))
+        except BaseException:  # Ctrl-C, or echo failed: the build does not outlive its caller
+            proc.kill()
+            raise
+    return subprocess.CompletedProcess(args, proc.returncode, stdout="".join(out), stderr="")
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):

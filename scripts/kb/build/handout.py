@@ -146,7 +146,7 @@ def stamp_now() -> tuple[str, str, bool]:
     when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
     commit, dirty = "", False
     try:
-        git = ["git", "-C", str(ROOT)]
+        git = ["git", "--no-optional-locks", "-C", str(ROOT)]  # asked at every save: never in a commit's way
         top = subprocess.run([*git, "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=True)
         if os.path.realpath(top.stdout.strip()) == os.path.realpath(ROOT):
             head = subprocess.run([*git, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)

@@ -30,6 +30,7 @@ the search index see every page. Whether a page needs building is decided by
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -79,7 +80,7 @@ def install() -> None:
             populate(page, config, files, dirty)
             if _STATE["keep"]:
                 SNAPSHOTS[(lang, page.file.src_uri)] = _snapshot(page)
-        progress.page_done(lang, "read", files)
+        progress.page_done(lang, "read", _documentation_pages(files))
 
     def _build_page(
         page: Any, config: Any, doc_files: Any, nav: Any, env: Any, dirty: bool = False, excluded: bool = False
@@ -98,7 +99,7 @@ def install() -> None:
             SNAPSHOTS.setdefault((lang, page.file.src_uri), {})["entries"] = list(entries)
         else:
             build_page(page, config, doc_files, nav, _Env(env, lang), dirty, excluded)
-        progress.page_done(lang, "written", doc_files)
+        progress.page_done(lang, "written", len(doc_files))
 
     def _build_theme_template(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
         if _STATE["only"] is None:  # a partial build keeps the navigation: sitemap and 404 pages unchanged
@@ -185,6 +186,17 @@ def share_compiled_templates(env: Any) -> None:
     if not _COMPILED:
         _COMPILED.append(_CompiledTemplates().cache)
     env.bytecode_cache = _COMPILED[0]
+
+
+_COUNTED: list = [None, 0]  # a weak reference to the files last counted, and their pages
+
+
+def _documentation_pages(files: Any) -> int:
+    """How many documentation pages MkDocs' ``files`` hold (counted once per object)."""
+    ref = _COUNTED[0]
+    if ref is None or ref() is not files:
+        _COUNTED[:] = [weakref.ref(files), len(files.documentation_pages())]
+    return _COUNTED[1]
 
 
 def _lang(config: Any) -> str:

@@ -14,7 +14,6 @@ import logging
 import os
 import time
 from collections.abc import Callable
-from typing import Any
 
 ENV = "KB_PROGRESS_EVERY"
 EVERY = 3.0
@@ -56,7 +55,6 @@ class Progress:
 
 _PROGRESS = Progress()
 _COUNTS: dict[tuple[str, str], int] = {}
-_TOTALS: list = [None, 0]  # the files object last counted, and its documentation pages
 
 
 def start() -> None:
@@ -65,13 +63,9 @@ def start() -> None:
     _COUNTS.clear()
 
 
-def page_done(lang: str, phase: str, files: Any) -> None:
-    """One more page of ``lang`` read or written; ``files``: MkDocs' files of
-    the language (their documentation pages are the total), or the list of pages."""
-    if _TOTALS[0] is not files:  # held, so its id cannot be reused
-        pages = getattr(files, "documentation_pages", None)
-        _TOTALS[:] = [files, len(pages()) if callable(pages) else len(files)]  # type: ignore[arg-type]
+def page_done(lang: str, phase: str, total: int) -> None:
+    """One more page of the ``total`` of ``lang`` read or written."""
     done = _COUNTS[(lang, phase)] = _COUNTS.get((lang, phase), 0) + 1
-    line = _PROGRESS.step(lang, phase, done, _TOTALS[1])
+    line = _PROGRESS.step(lang, phase, done, total)
     if line is not None:
         logging.getLogger(LOGGER).info(line)

@@ -36,12 +36,13 @@ HTML is neither escaped when written nor parsed when read); anything that does
 not decode or match is a miss. Set
 ``KB_NO_CACHE=1`` (``kb build --no-cache``) to bypass the cache.
 
-The cache holds what the last :data:`KEEP_BUILDS` full builds used (each
-build's keys are listed under ``builds/``, one list per global key): at the
-end of a full build, every entry none of them used is removed
+The cache holds what the last :data:`KEEP_BUILDS` full builds used: each
+lists the keys it read or wrote under ``builds/`` and, at its end, removes
+every entry neither its list nor the newest other one names
 (:meth:`Store.finish`). A change of code, template or config keys every entry
 anew, so without this the cache would grow by a whole site's entries at each
-(CI keeps it between pipelines). Partial builds of ``kb serve`` remove nothing.
+(CI keeps it between pipelines). Partial builds of ``kb serve``, ``--dirty``
+builds and any full build after the first in one process remove nothing.
 """
 
 from __future__ import annotations
@@ -223,9 +224,9 @@ def begin_build() -> None:
 
 
 def finish_build() -> tuple[int, int] | None:
-    """A full build ended: :meth:`Store.finish` under its global key (None: the cache is off)."""
-    store, global_ = _CURRENT
-    return None if store is None else store.finish(global_)
+    """A full build ended: :meth:`Store.finish` (None: the cache is off)."""
+    store = _CURRENT[0]
+    return None if store is None else store.finish()
 
 
 def current() -> tuple[Store | None, str]:
@@ -256,6 +257,7 @@ class Store:
         self.folder = Path(folder)
         self.counts: dict[str, list[int]] = {}  # language -> [reused, rendered] pages
         self.used: set[str] = set()  # the keys this build read or wrote (:meth:`finish`)
+        self.finished = False  # whether a full build of this process has listed its keys
 
     def begin(self) -> None:
         """A new build: no key used yet."""
@@ -315,25 +317,31 @@ class Store:
         except (OSError, ValueError):  # ValueError: a text that is not Unicode (a lone surrogate)
             pass  # a cache that cannot be written only makes the next build slower
 
-    def finish(self, global_: str) -> tuple[int, int]:
-        """At the end of a full build: list the keys it used under its global key,
-        keep the lists of the last :data:`KEEP_BUILDS` builds, and remove every
-        entry none of them names. Returns the entries and bytes removed."""
+    def finish(self) -> tuple[int, int]:
+        """At the end of a full build: list the keys it used (``builds/``), keep
+        its list and the newest other one, and remove every entry neither
+        names. Only the first full build of a process does this: later ones
+        take some answers from the process's memory without asking the store,
+        so their lists would lack keys they use. Returns the entries and bytes removed."""
+        if self.finished:
+            return 0, 0
+        self.finished = True
         builds = self.folder / "builds"
         removed = [0, 0]
         try:
             builds.mkdir(parents=True, exist_ok=True)
+            own = builds / f"{time.time_ns():020d}-{os.getpid()}.keys"  # sorts by when it was written
             fd, tmp = tempfile.mkstemp(dir=builds, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="ascii") as fh:
                 fh.write("".join(k + "\n" for k in sorted(self.used)))
-            os.replace(tmp, builds / f"{global_[:32]}.keys")
-            lists = sorted(builds.glob("*.keys"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            live: set[str] = set()
-            for i, listed in enumerate(lists):
-                if i < KEEP_BUILDS:
-                    live.update(listed.read_text(encoding="ascii").split())
+            os.replace(tmp, own)
+            others = sorted((p for p in builds.glob("*.keys") if p != own), reverse=True)
+            live = set(self.used)
+            for i, listed in enumerate(others):
+                if i < KEEP_BUILDS - 1:
+                    live.update(_listed_keys(listed))
                 else:
-                    listed.unlink()
+                    listed.unlink(missing_ok=True)
             now = time.time()
             for shard in os.scandir(self.folder):
                 if len(shard.name) != 2 or not shard.is_dir(follow_symlinks=False):
@@ -350,6 +358,17 @@ class Store:
         except OSError:  # a read-only cache, a list another build removed: left as it is
             pass
         return removed[0], removed[1]
+
+
+_KEY_LINE = re.compile(rb"^[0-9a-f]{64}$")
+
+
+def _listed_keys(path: Path) -> set[str]:
+    """The keys a build's list names (a damaged line names none)."""
+    try:
+        return {line.decode("ascii") for line in path.read_bytes().splitlines() if _KEY_LINE.match(line)}
+    except OSError:
+        return set()
 
 
 def _entry_sum(raw: Any, body: bytes) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from ..model import sets
 from ..model.findings import Finding
@@ -78,19 +79,20 @@ def _ids(rec: PageRecord) -> set[str]:
 
 
 def sections(rec: PageRecord) -> tuple[tuple[str, str | None], ...]:
-    """Each id of the page's HTML with the heading text a card shows for it
-    (None: not a heading), in one pass over the HTML (an index page of 2,000
-    entries has as many ids)."""
-    texts = _heading_texts(rec.html)
-    return tuple((anchor, texts.get(anchor)) for anchor in sorted(_ids(rec)))
+    """Each heading id of the page's HTML with the text a card shows for it
+    (other ids show nothing of the page: a card names only a heading's text)."""
+    return tuple(sorted(_heading_texts(rec.html).items()))
 
 
 _HEADING = re.compile(r"<h([1-6])([^>]*)>(.*?)</h\1>", re.S)
 _HEADERLINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
 
 
+@lru_cache(maxsize=32)
 def _heading_texts(html_in: str) -> dict[str, str | None]:
-    """The text of the first heading carrying each id (its permalink removed)."""
+    """The text of the first heading carrying each id (its permalink removed),
+    in one pass; kept for the last pages asked (a set's cards, the preview's
+    check). The dict returned is shared: never changed by its readers."""
     out: dict[str, str | None] = {}
     for m in _HEADING.finditer(html_in):
         for anchor in _IDS.findall(m.group(2)):
