@@ -80,7 +80,7 @@ def install() -> None:
             populate(page, config, files, dirty)
             if _STATE["keep"]:
                 SNAPSHOTS[(lang, page.file.src_uri)] = _snapshot(page)
-        progress.page_done(lang, "read", _documentation_pages(files))
+        progress.page_done(lang, "read", lambda: _documentation_pages(files))
 
     def _build_page(
         page: Any, config: Any, doc_files: Any, nav: Any, env: Any, dirty: bool = False, excluded: bool = False
@@ -99,7 +99,7 @@ def install() -> None:
             SNAPSHOTS.setdefault((lang, page.file.src_uri), {})["entries"] = list(entries)
         else:
             build_page(page, config, doc_files, nav, _Env(env, lang), dirty, excluded)
-        progress.page_done(lang, "written", len(doc_files))
+        progress.page_done(lang, "written", lambda: len(doc_files))
 
     def _build_theme_template(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
         if _STATE["only"] is None:  # a partial build keeps the navigation: sitemap and 404 pages unchanged

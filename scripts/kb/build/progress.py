@@ -63,9 +63,12 @@ def start() -> None:
     _COUNTS.clear()
 
 
-def page_done(lang: str, phase: str, total: int) -> None:
-    """One more page of the ``total`` of ``lang`` read or written."""
+def page_done(lang: str, phase: str, total: Callable[[], int]) -> None:
+    """One more page of ``lang`` read or written; ``total()``: how many there
+    are (asked only when a line is due: counting them is not free)."""
     done = _COUNTS[(lang, phase)] = _COUNTS.get((lang, phase), 0) + 1
-    line = _PROGRESS.step(lang, phase, done, total)
+    if _PROGRESS.clock() < _PROGRESS.due:
+        return
+    line = _PROGRESS.step(lang, phase, done, total())
     if line is not None:
         logging.getLogger(LOGGER).info(line)
