@@ -44,7 +44,7 @@ from pathlib import Path
 from ..model.mdparse import Doc, parse
 from ..model.sources import SOURCE_PAGE
 from ..model.tree import HTML_PLACEHOLDER, base_path, collection_of, doc_lang
-from . import handout, set_pages
+from . import handout, render_cache, set_pages
 from .backlinks import link_targets
 from .handout import MODULE_FOLDER
 from .registry import BuildState, PageRecord
@@ -71,7 +71,7 @@ def pages_to_build(changed: Iterable[str], docs_dir: Path, state: BuildState) ->
     stamp = state.memo.get(handout.STAMP)  # what the handout shows: the date, commit, uncommitted changes
     if stamp is not None and stamp != handout.stamp_now():
         for lang, recs in state.pages.items():
-            only[lang] |= {r.src_uri for r in recs.values() if "handout" in HTML_PLACEHOLDER.findall(r.markdown)}
+            only[lang] |= {r.src_uri for r in recs.values() if "handout" in _placeholders(r)}
     return only
 
 
@@ -81,9 +81,17 @@ def _add_list_pages(only: dict[str, set[str]], listed: set[str], state: BuildSta
         return
     for lang, recs in state.pages.items():
         for rec in recs.values():
-            names = HTML_PLACEHOLDER.findall(rec.markdown)
+            names = _placeholders(rec)
             if any(_lists(name, rec.base, b) for name in names for b in listed):
                 only.setdefault(lang, set()).add(rec.src_uri)
+
+
+_NAMES: dict = {}
+
+
+def _placeholders(rec: PageRecord) -> tuple[str, ...]:
+    """The generated lists of a page, read once per page text (a save asks of every page)."""
+    return render_cache.memo(_NAMES, (rec.src_uri, rec.markdown), lambda: tuple(HTML_PLACEHOLDER.findall(rec.markdown)))
 
 
 def shown(rec: PageRecord) -> tuple:
