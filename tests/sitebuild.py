@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -37,3 +38,15 @@ def build_site(
     else:
         config = ROOT / "mkdocs.yml"
     return sites.build(config, site_dir, strict=strict, cwd=ROOT)
+
+
+def build_sites(
+    jobs: dict[str, tuple[Path, Path, Path]], strict: bool = True
+) -> dict[str, subprocess.CompletedProcess]:
+    """Several :func:`build_site` calls (name -> site_dir, docs_dir, tmp) run at
+    once, as many as the machine has cores (a build uses one); their finished processes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        running = {name: pool.submit(build_site, *job, strict=strict) for name, job in jobs.items()}
+        return {name: future.result() for name, future in running.items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from sitebuild import ROOT, build_site
+from sitebuild import ROOT, build_site, build_sites
 
 HOST_REF = re.compile(
     r"""(?:\b(?:src|href|srcset|action|poster|data)\s*=\s*["']?\s*|url\(\s*["']?|@import\s+["']?)"""
@@ -171,42 +171,57 @@ def _copy_docs(tmp_path: Path) -> Path:
     return docs
 
 
-@pytest.mark.parametrize(
-    "damage, expect",
-    [
-        (
-            lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏链接](no-such-page.md)\n"),
-            r"about\.md.*no-such-page\.md",
-        ),
-        (
-            lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏锚点](index.md#no-such-anchor)\n"),
-            r"about\.md.*no-such-anchor",
-        ),
-        (lambda d: (d / "about.md").write_text("---\ntitle: [unclosed\n---\n# x\n", encoding="utf-8"), r"about\.md"),
-        (lambda d: (d / "policies/lz-key-task-list.en.md").unlink(), r"policies/lz-key-task-list\.md:1:1: XRF020"),
-        (
-            lambda d: (d / "playbooks/lead-goose.md").write_text(
-                (d / "playbooks/lead-goose.md")
-                .read_text(encoding="utf-8")
-                .replace("related:", "related:\n  cases: [no-such-case]", 1)
-                if "  cases:" not in (d / "playbooks/lead-goose.md").read_text(encoding="utf-8")
-                else (d / "playbooks/lead-goose.md")
-                .read_text(encoding="utf-8")
-                .replace("  cases: [", "  cases: [no-such-case, ", 1),
-                encoding="utf-8",
-            ),
-            r"playbooks/lead-goose\.md:1:1: XRF010 related\.cases: no case with ID 'no-such-case'",
-        ),
-    ],
-    ids=["broken-link", "broken-anchor", "broken-front-matter", "missing-translation", "unknown-related-id"],
-)
-def test_bad_input_fails_the_strict_build_naming_the_file(tmp_path: Path, damage, expect) -> None:
-    docs = _copy_docs(tmp_path)
-    damage(docs)
-    site = tmp_path / "site"
-    proc = build_site(site, docs, tmp_path)
+def _lead_goose_with_unknown_case(d: Path) -> None:
+    page = d / "playbooks/lead-goose.md"
+    text = page.read_text(encoding="utf-8")
+    if "  cases:" not in text:
+        text = text.replace("related:", "related:\n  cases: [no-such-case]", 1)
+    else:
+        text = text.replace("  cases: [", "  cases: [no-such-case, ", 1)
+    page.write_text(text, encoding="utf-8")
+
+
+DAMAGES = {  # a copy of docs/ with one fault -> what the failing strict build must name
+    "broken-link": (
+        lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏链接](no-such-page.md)\n"),
+        r"about\.md.*no-such-page\.md",
+    ),
+    "broken-anchor": (
+        lambda d: (d / "about.md").open("a", encoding="utf-8").write("\n[坏锚点](index.md#no-such-anchor)\n"),
+        r"about\.md.*no-such-anchor",
+    ),
+    "broken-front-matter": (
+        lambda d: (d / "about.md").write_text("---\ntitle: [unclosed\n---\n# x\n", encoding="utf-8"),
+        r"about\.md",
+    ),
+    "missing-translation": (
+        lambda d: (d / "policies/lz-key-task-list.en.md").unlink(),
+        r"policies/lz-key-task-list\.md:1:1: XRF020",
+    ),
+    "unknown-related-id": (
+        _lead_goose_with_unknown_case,
+        r"playbooks/lead-goose\.md:1:1: XRF010 related\.cases: no case with ID 'no-such-case'",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def damaged_builds(tmp_path_factory) -> dict[str, object]:
+    """Each damaged copy built strictly; the builds run side by side (each uses one core)."""
+    jobs = {}
+    for name, (damage, _expect) in DAMAGES.items():
+        tmp = tmp_path_factory.mktemp(name)
+        docs = _copy_docs(tmp)
+        damage(docs)
+        jobs[name] = (tmp / "site", docs, tmp)
+    return build_sites(jobs)
+
+
+@pytest.mark.parametrize("name", list(DAMAGES))
+def test_bad_input_fails_the_strict_build_naming_the_file(damaged_builds, name: str) -> None:
+    proc = damaged_builds[name]
     assert proc.returncode != 0
-    assert re.search(expect, proc.stdout + proc.stderr), (proc.stdout + proc.stderr)[-3000:]
+    assert re.search(DAMAGES[name][1], proc.stdout + proc.stderr), (proc.stdout + proc.stderr)[-3000:]
 
 
 def test_malformed_config_names_the_file(tmp_path: Path) -> None:
