@@ -27,7 +27,7 @@ def test_a_crawl_of_every_page_meets_no_missing_file(chromium, site_server, brow
             group = list(zip(tabs, pages[i : i + TABS]))
             for tab, path in group:
                 tab.goto(site_server.url(path), wait_until="commit")
-            for tab, path in group:
+            for tab, _path in group:
                 tab.wait_for_load_state("load")
             tabs[0].wait_for_timeout(100)  # Material's fetches after load (sitemaps, search index)
     finally:
