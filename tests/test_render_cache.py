@@ -313,14 +313,8 @@ def test_a_damaged_or_foreign_cache_entry_is_a_miss(tmp_path: Path) -> None:
     assert store.get("ab" + "0" * 62) is None
 
 
-def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path) -> None:
-    """``kb serve`` learns of a save from the file system's events (inotify),
-    not by looking at every file at an interval (at 2,000 page pairs each look
-    cost 23 ms, 8 % of a core while idle): with looks a minute apart, a
-    save shows within seconds, and the pages its own build reads start no build."""
-    import time
-    import urllib.request
-
+def _serve(project: Path) -> tuple[subprocess.Popen, int, list[str]]:
+    """``kb serve`` on the project (looks at every file a minute apart), once it watches for saves."""
     from kb.bench.runs import free_port
 
     tmp = project.parent
@@ -330,11 +324,24 @@ def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path
     args = [sys.executable, "-u", "-m", "kb.preview", "-f", str(project), "--port", str(port), "--interval", "60"]
     proc = subprocess.Popen(args, cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
+    for line in proc.stdout:  # type: ignore[union-attr]
+        lines.append(line)
+        if "watching for saves" in line:
+            break
+    return proc, port, lines
+
+
+def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path) -> None:
+    """``kb serve`` learns of a save from the file system's events (inotify),
+    not by looking at every file at an interval (at 2,000 page pairs each look
+    cost 23 ms, 8 % of a core while idle): with looks a minute apart, a
+    save shows within seconds, and the pages its own build reads start no build."""
+    import time
+    import urllib.request
+
+    tmp = project.parent
+    proc, port, lines = _serve(project)
     try:
-        for line in proc.stdout:  # type: ignore[union-attr]
-            lines.append(line)
-            if "watching for saves" in line:
-                break
         assert "watching for saves (file system events)" in "".join(lines), "".join(lines)
         # the first build says how far it is (a progress line per page: KB_PROGRESS_EVERY=0)
         built = next(i for i, line in enumerate(lines) if "preview built in" in line)
@@ -358,6 +365,56 @@ def test_kb_serve_sees_a_save_when_it_happens_not_at_its_next_look(project: Path
     lines.append(out)
     rebuilds = [line for line in "".join(lines).splitlines() if "rebuilt" in line]
     assert len(rebuilds) == 1 and "the pages it changes" in rebuilds[0], "".join(lines)
+
+
+def test_a_failed_build_shows_on_the_open_page_until_a_save_fixes_it(project: Path, chromium) -> None:
+    """A save the strict build refuses keeps the last preview; the open pages say
+    so, in their language, with the build's messages and what to do next, and
+    the message goes with the save that fixes the page."""
+    from types import SimpleNamespace
+
+    from browser_support import new_context
+
+    saved = project.parent / "docs" / "index.md"  # the one page no earlier test renames
+    original = saved.read_text(encoding="utf-8")
+    proc, port, lines = _serve(project)
+    origin = f"http://127.0.0.1:{port}"
+    ctx = new_context(chromium, SimpleNamespace(origin=origin), {"width": 1000, "height": 700})
+    try:
+        zh, en = ctx.new_page(), ctx.new_page()
+        zh.goto(origin + "/")
+        en.goto(origin + "/en/")
+        assert zh.locator("#kb-preview-failed").count() == 0
+        saved.write_text(original + "\n见[坏链接](no-such-page.md)。\n", encoding="utf-8")
+        for page, says in ((zh, "请修改后再次保存"), (en, "Fix the page and save again")):
+            banner = page.locator("#kb-preview-failed")
+            banner.wait_for(state="visible", timeout=30_000)
+            text = banner.inner_text()
+            assert says in text and "index.md" in text and "no-such-page.md" in text, text
+            box = banner.bounding_box()
+            assert box is not None and box["y"] <= 1 and box["width"] > 500, box  # across the top
+        assert "术语表" in zh.inner_text("article") and "坏链接" not in zh.inner_text("article")  # the last that passed
+        saved.write_text(original + "\n见[另一个坏链接](other-missing.md)。\n", encoding="utf-8")  # still broken
+        zh.wait_for_function(
+            "(document.getElementById('kb-preview-failed')?.textContent || '').includes('other-missing.md')",
+            timeout=30_000,
+        )
+        assert "no-such-page.md" not in zh.inner_text("#kb-preview-failed")  # this build's messages, not the last's
+        saved.write_text(original + "\n已改好的段落。\n", encoding="utf-8")
+        # the page reloads: while the new one loads it has no article yet
+        zh.wait_for_function(
+            "(document.querySelector('article')?.textContent || '').includes('已改好')", timeout=30_000
+        )
+        assert zh.locator("#kb-preview-failed").count() == 0
+        en.wait_for_function("!document.getElementById('kb-preview-failed')", timeout=30_000)
+        assert not ctx.kb_requests.foreign()
+    finally:
+        ctx.close()
+        saved.write_text(original, encoding="utf-8")
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    said = "".join(lines) + out
+    assert "build FAILED" in said and said.count("rebuilt") == 1, said
 
 
 def test_an_entrys_longest_text_is_kept_as_its_utf8_bytes(tmp_path: Path) -> None:

@@ -17,10 +17,12 @@ which has imported the old code and data. What it serves is what a full build
 of the tree gives (``tests/test_render_cache.py`` compares them file by file).
 
 A build that fails (a strict warning) keeps the previous preview and prints
-why. The served folder is a temporary one unless ``--site-dir`` is given; it
-is never the publishable ``site/`` (no marker is written). An open page
-reloads itself after each successful build (:mod:`kb.preview_reload`: a script
-added to the served HTML, not to the files). Exit status: 0 on Ctrl-C, 2 bad usage.
+why; the open pages show it too, in a bar across their top that the save
+fixing the page removes (:mod:`kb.preview_reload`). The served folder is a
+temporary one unless ``--site-dir`` is given; it is never the publishable
+``site/`` (no marker is written). An open page reloads itself after each
+successful build (:mod:`kb.preview_reload`: a script added to the served HTML,
+not to the files). Exit status: 0 on Ctrl-C, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class Preview:
         staging = self.site_dir.parent / f".site-staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         os.environ.update(sites.BUILD_ENV)
+        said = _Said()
+        logging.getLogger("mkdocs").addHandler(said)
         try:
             only = self._build_checked(staging, only, last)
             self._ran = (started, time.time_ns())
@@ -93,7 +97,10 @@ class Preview:
             shutil.rmtree(staging, ignore_errors=True)
             self.last_error = f"{type(exc).__name__}: {exc}"
             incremental.remember(None)  # the next build starts from no kept state: everything
+            self.generation.fail(said.problems(self.last_error))
             return False
+        finally:
+            logging.getLogger("mkdocs").removeHandler(said)
         self.partial = only is not None
         self.last_error = ""
         self.generation.bump()
@@ -188,6 +195,32 @@ class Preview:
     def signature(self) -> tuple:
         """Path, size and modification time of every watched file, sorted."""
         return tuple(sorted(entry for place in self.watched() for entry in preview_watch.look(str(place))))
+
+
+class _Said(logging.Handler):
+    """The warnings and errors a build logs (why a strict build failed), as the open pages show them."""
+
+    MOST = 30  # lines shown; the console has them all
+    LONGEST = 600  # characters of one message
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = record.getMessage().strip()
+        except Exception:  # a message that cannot be formatted: its template
+            text = str(record.msg)
+        if text and text not in self.lines:
+            self.lines.append(text[: self.LONGEST])
+
+    def problems(self, error: str) -> list[str]:
+        """The messages of the failed build, ending with why it stopped."""
+        out = self.lines[: self.MOST]
+        if len(self.lines) > self.MOST:
+            out.append(f"… {len(self.lines) - self.MOST} more in the console")
+        return out + [error] if error not in out else out
 
 
 def _real(path: Path) -> Path:
