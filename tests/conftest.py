@@ -50,3 +50,46 @@ def chromium():
     finally:
         browser.close()
         pw.stop()
+
+
+# --- long subprocess runs that overlap the rest of the session -----------------
+
+QUICK_BENCH = "tests/test_bench.py::test_quick_benchmark_prints_the_table_with_every_row_and_ratio"
+_STARTED = pytest.StashKey[dict]()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the quick benchmark (about 90 s, most of it linkchecker on one
+    core while the suite runs on the other) when its test is selected, so it
+    runs beside the tests before it; its test waits for it and reads what it printed."""
+    started: dict = {}
+    session.config.stash[_STARTED] = started
+    if any(item.nodeid == QUICK_BENCH for item in session.items):
+        import subprocess
+        import sys
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="kb-quick-bench-"))
+        out, err = (folder / "stdout").open("w"), (folder / "stderr").open("w")
+        args = [sys.executable, str(ROOT / "scripts/bench.py"), "--quick"]
+        started[QUICK_BENCH] = (subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True), folder)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for proc, _folder in session.config.stash.get(_STARTED, {}).values():
+        if proc.poll() is None:  # the session stopped before its test (-x, Ctrl-C)
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def quick_bench(request) -> tuple[int, str, str]:
+    """The quick benchmark started with the session: its exit status, stdout and stderr."""
+    import shutil
+
+    proc, folder = request.config.stash[_STARTED][QUICK_BENCH]
+    proc.wait(timeout=600)
+    try:
+        return proc.returncode, (folder / "stdout").read_text(), (folder / "stderr").read_text()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

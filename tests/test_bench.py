@@ -43,17 +43,10 @@ def _synthetic_files(d: Path) -> list[Path]:
     return [p for p in d.rglob("synth-*")] if d.exists() else []
 
 
-def test_quick_benchmark_prints_the_table_with_every_row_and_ratio() -> None:
-    before = set(_synthetic_files(ROOT / "docs")) | set(_synthetic_files(ROOT / "site"))
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/bench.py"), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = proc.stdout
+def test_quick_benchmark_prints_the_table_with_every_row_and_ratio(quick_bench) -> None:
+    """``scripts/bench.py --quick``, started with the session (conftest): it ran beside the tests before this one."""
+    returncode, out, err = quick_bench
+    assert returncode == 0, err[-3000:]
     assert HEADER in out, out
     lines = [line for line in out.splitlines() if line.startswith("| ")]
     for name in ROWS:
@@ -64,8 +57,7 @@ def test_quick_benchmark_prints_the_table_with_every_row_and_ratio() -> None:
         assert re.fullmatch(r"\d+\.\d{3}", cells[4]), f"no ratio ours/stock in: {row[0]}"
     assert re.search(r"^Benchmark \d{4}-\d\d-\d\d .* on \d+ cores", out, re.M), out
     # the synthetic corpus never enters docs/ or the published site
-    after = set(_synthetic_files(ROOT / "docs")) | set(_synthetic_files(ROOT / "site"))
-    assert after == before == set()
+    assert set(_synthetic_files(ROOT / "docs")) | set(_synthetic_files(ROOT / "site")) == set()
 
 
 def test_corpus_is_refused_inside_docs(tmp_path: Path) -> None:
