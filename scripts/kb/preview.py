@@ -62,13 +62,15 @@ class Preview:
         self.partial = False  # whether the last build was a partial one
         self._ran = (0, -1)  # when the last build started and ended (ns since the epoch)
 
-    def rebuild(self, changed: list[str] | None = None, seen: tuple | None = None) -> bool:
+    def rebuild(self, changed: list[str] | None = None, seen: tuple | None = None, looked: int | None = None) -> bool:
         """One strict build, put into place; False (old site kept) on failure.
         ``changed``: the docs files saved since the last build (docs-relative):
         only the pages they change are built (:mod:`kb.build.dependents`), the
         rest kept from the last build; None, or a change elsewhere: everything.
-        ``seen``: the signature ``changed`` was read from (a save after it starts another build).
+        ``seen``: the signature ``changed`` was read from (a save after it starts another build),
+        ``looked``: when that look began (ns since the epoch; default: now).
         The watched files are looked at first: a save during the build starts another."""
+        looked = time.time_ns() if looked is None else looked
         self.seen = seen if seen is not None else self.signature()
         self._watched = None  # the config may name another docs folder now
         only = None
@@ -79,7 +81,7 @@ class Preview:
                     only = dependents.pages_to_build(changed, self.docs_dir, last)
             except Exception as exc:  # whatever it could not follow: build everything
                 log.info(f"building every page: {type(exc).__name__}: {exc}")
-        started = time.time_ns()
+        started = looked - LATE_EVENT_NS  # the build may read saves the look did not see (_saved_while_building)
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = self.site_dir.parent / f".site-staging-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -107,8 +109,13 @@ class Preview:
         return True
 
     def _saved_while_building(self, changed: list[str]) -> bool:
-        """Whether a file of ``changed`` was saved while the last build ran: that
-        build read it before or after the save, and kept what it read."""
+        """Whether a file of ``changed`` was saved while the last build ran, or
+        between the look that chose what it built and its start, or so shortly
+        before that look that its event may not have come in time (``LATE_EVENT_NS``):
+        that build read it before or after the save, and kept what it read, while
+        what it built was chosen without the save. A file of ``changed`` has
+        changed since that look saw it, so an older save than ``LATE_EVENT_NS``
+        before it is one the look saw: the usual save starts no full build."""
         docs, (start, end) = self.docs_dir, self._ran
         return docs is not None and any(
             (docs / c).exists() and start <= (docs / c).stat().st_mtime_ns <= end for c in changed
@@ -239,6 +246,7 @@ def code_changed(before: tuple, after: tuple) -> list[str]:
 
 
 SETTLE_AFTER = 1.0  # seconds without a save after a build before the preview settles
+LATE_EVENT_NS = 1_000_000_000  # a margin: a save's event comes within milliseconds, file times lag by a clock tick
 
 
 def watch(preview: Preview, interval: float, stop_after: float | None = None, poll: bool = False) -> list[str]:
@@ -262,9 +270,11 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None, po
             if look or changes is None:
                 if not look:
                     time.sleep(interval)
+                at = time.time_ns()
                 now, look, looked = preview.signature(), False, time.monotonic()
             else:
                 paths = changes.wait(SETTLE_AFTER)
+                at = time.time_ns()
                 now = preview_watch.updated(preview.seen, paths) if paths else preview.seen
             if now == preview.seen:
                 if built is not None and time.monotonic() - built >= SETTLE_AFTER:
@@ -275,7 +285,7 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None, po
             if code:
                 return code
             t0 = time.perf_counter()
-            ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now)
+            ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now, looked=at)
             took = time.perf_counter() - t0
             built = time.monotonic()
             if ok:
