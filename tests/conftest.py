@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -54,42 +59,40 @@ def chromium():
 
 # --- long subprocess runs that overlap the rest of the session -----------------
 
-QUICK_BENCH = "tests/test_bench.py::test_quick_benchmark_prints_the_table_with_every_row_and_ratio"
 _STARTED = pytest.StashKey[dict]()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the quick benchmark (about 90 s, most of it linkchecker on one
-    core while the suite runs on the other) when its test is selected, so it
-    runs beside the tests before it; its test waits for it and reads what it printed."""
+    core while the suite runs on the other) when a test that uses it is
+    selected, so it runs beside the tests before it; the test waits for it."""
     started: dict = {}
     session.config.stash[_STARTED] = started
-    if any(item.nodeid == QUICK_BENCH for item in session.items):
-        import subprocess
-        import sys
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="kb-quick-bench-"))
-        out, err = (folder / "stdout").open("w"), (folder / "stderr").open("w")
-        args = [sys.executable, str(ROOT / "scripts/bench.py"), "--quick"]
-        started[QUICK_BENCH] = (subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True), folder)
+    if session.config.option.collectonly or not any("quick_bench" in item.fixturenames for item in session.items):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="kb-quick-bench-"))
+    args = [sys.executable, str(ROOT / "scripts/bench.py"), "--quick"]
+    with (folder / "stdout").open("w") as out, (folder / "stderr").open("w") as err:
+        # its own process group: its builds, linkchecker and browser end with it
+        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True, start_new_session=True)
+    started["quick_bench"] = (proc, folder)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    for proc, _folder in session.config.stash.get(_STARTED, {}).values():
-        if proc.poll() is None:  # the session stopped before its test (-x, Ctrl-C)
-            proc.kill()
-            proc.wait()
+    for proc, folder in session.config.stash.get(_STARTED, {}).values():
+        if proc.poll() is None:  # the session stopped before its test (-x, Ctrl-C): Ctrl-C it too
+            os.killpg(proc.pid, signal.SIGINT)  # it removes its corpus and sites
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
 def quick_bench(request) -> tuple[int, str, str]:
-    """The quick benchmark started with the session: its exit status, stdout and stderr."""
-    import shutil
-
-    proc, folder = request.config.stash[_STARTED][QUICK_BENCH]
+    """``scripts/bench.py --quick``, started with the session: its exit status, stdout and stderr."""
+    proc, folder = request.config.stash[_STARTED]["quick_bench"]
     proc.wait(timeout=600)
-    try:
-        return proc.returncode, (folder / "stdout").read_text(), (folder / "stderr").read_text()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    return proc.returncode, (folder / "stdout").read_text(), (folder / "stderr").read_text()

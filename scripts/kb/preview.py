@@ -60,7 +60,7 @@ class Preview:
         self.generation = preview_reload.Generation()  # open pages reload when it changes
         self.docs_dir: Path | None = None  # as the config names it (read by each build)
         self.partial = False  # whether the last build was a partial one
-        self._ran = (0, -1)  # when the last build started and ended (ns since the epoch)
+        self._ran = (0, -1)  # from the look that chose the last build's pages (less LATE_EVENT_NS) to its end, ns
 
     def rebuild(self, changed: list[str] | None = None, seen: tuple | None = None, looked: int | None = None) -> bool:
         """One strict build, put into place; False (old site kept) on failure.
@@ -212,22 +212,25 @@ class _Said(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.lines: list[str] = []
+        self.lines: list[str] = []  # the first MOST messages, each cut at LONGEST
+        self.said: set[str] = set()  # every message, whole: said once
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
             text = record.getMessage().strip()
         except Exception:  # a message that cannot be formatted: its template
             text = str(record.msg)
-        if text and text not in self.lines:
-            self.lines.append(text[: self.LONGEST])
+        if text and text not in self.said:
+            self.said.add(text)
+            if len(self.lines) < self.MOST:
+                self.lines.append(text[: self.LONGEST])
 
     def problems(self, error: str) -> list[str]:
         """The messages of the failed build, ending with why it stopped."""
-        out = self.lines[: self.MOST]
-        if len(self.lines) > self.MOST:
-            out.append(f"… {len(self.lines) - self.MOST} more in the console")
-        return out + [error] if error not in out else out
+        out = list(self.lines)
+        if len(self.said) > self.MOST:
+            out.append(f"… {len(self.said) - self.MOST} more in the console")
+        return out if error in self.said else out + [error]
 
 
 def _real(path: Path) -> Path:

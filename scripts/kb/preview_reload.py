@@ -6,8 +6,8 @@ script asks ``/__kb_preview/state`` (the number of the served build, and the
 messages of a build that failed since) every 0.7 s and reloads the page when
 the number differs from the one the page was served with. While the last
 build failed, the page shows a bar across its top, in its language: the
-preview was not updated, the build's messages (``path:line:col: CODE
-message``), and what to do next; the save that fixes the page reloads it
+preview was not updated, the build's warnings and errors (the first 30, as
+the console has them), and what to do next; the save that fixes the page reloads it
 without the bar. Only loopback is ever asked.
 """
 
@@ -44,7 +44,8 @@ SCRIPT = """(function () {
     var head = document.createElement("strong");
     head.textContent = SAYS[lang] || SAYS.en;
     var list = document.createElement("pre");
-    list.style.cssText = "margin:.4rem 0 0;white-space:pre-wrap;font:13px/1.4 monospace;color:#fff;background:none";
+    list.style.cssText = "margin:.4rem 0 0;white-space:pre-wrap;overflow-wrap:anywhere;" +
+      "font:13px/1.4 monospace;color:#fff;background:none";
     list.textContent = text;
     bar.replaceChildren(head, list);
   }
@@ -85,6 +86,7 @@ class Generation:
             self.problems = tuple(problems)
 
     def state(self) -> bytes:
+        """What the open pages ask for: ``{"generation": "3", "problems": [...]}`` (JSON)."""
         with self._lock:
             return json.dumps({"generation": str(self.value), "problems": list(self.problems)}).encode()
 
