@@ -126,3 +126,51 @@ def test_a_busy_folder_waits_out_its_events_up_to_the_longest_wait(tmp_path: Pat
         stop.set()
         writer.join()
         changes.stop()
+
+
+def test_a_save_only_the_look_at_every_file_found_builds_every_page(tmp_path: Path, monkeypatch) -> None:
+    """A save whose events never came (here a page that is a link to a file
+    outside the watched folder) is found by the look at every file, seconds or
+    minutes after it: what the builds since then read of it cannot be known, so
+    the build after that look is a full one; a save the events report builds
+    only the pages it changes."""
+    import threading
+    import time
+
+    from kb import preview, preview_watch
+
+    docs, outside = tmp_path / "docs", tmp_path / "elsewhere"
+    docs.mkdir()
+    outside.mkdir()
+    (outside / "target.md").write_text("# 甲\n", encoding="utf-8")
+    (docs / "linked.md").symlink_to(outside / "target.md")
+    (docs / "plain.md").write_text("# 乙\n", encoding="utf-8")
+    asked: list[list[str] | None] = []
+
+    class Recorded(preview.Preview):
+        def watched(self) -> list[Path]:
+            return [docs.resolve()]
+
+        def rebuild(self, changed=None, seen=None, looked=None) -> bool:
+            asked.append(changed)
+            self.seen = seen
+            return True
+
+    p = Recorded(tmp_path / "mkdocs.yml", tmp_path / "site")
+    p.docs_dir = docs
+    p.seen = p.signature()
+    monkeypatch.setattr(preview_watch, "FULL_LOOK", 2.0)
+    monkeypatch.setattr(preview.Preview, "settle", lambda self: None)
+    saves = [
+        (0.5, lambda: (docs / "plain.md").write_text("# 乙\n\n新段落。\n", encoding="utf-8")),  # an event
+        (1.0, lambda: (outside / "target.md").write_text("# 甲\n\n新段落。\n", encoding="utf-8")),  # no event
+    ]
+    timers = [threading.Timer(delay, save) for delay, save in saves]
+    for timer in timers:
+        timer.start()
+    t0 = time.monotonic()
+    preview.watch(p, interval=60, stop_after=4.0)
+    for timer in timers:
+        timer.join()
+    assert time.monotonic() - t0 >= 2.0
+    assert asked == [["plain.md"], None], asked

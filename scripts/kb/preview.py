@@ -270,6 +270,9 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None, po
                 look = True  # what events cannot report; a watched folder deleted and made again
                 if changes.lost:
                     changes = _events(preview, changes)
+            # a save that only a look at every file finds while events are watched came
+            # without its events, at any time since the last look: builds may have read it
+            unreported = look and changes is not None
             if look or changes is None:
                 if not look:
                     time.sleep(interval)
@@ -288,7 +291,8 @@ def watch(preview: Preview, interval: float, stop_after: float | None = None, po
             if code:
                 return code
             t0 = time.perf_counter()
-            ok = preview.rebuild(preview.docs_changes(preview.seen, now), seen=now, looked=at)
+            changed = None if unreported else preview.docs_changes(preview.seen, now)
+            ok = preview.rebuild(changed, seen=now, looked=at)
             took = time.perf_counter() - t0
             built = time.monotonic()
             if ok:
