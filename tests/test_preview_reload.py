@@ -36,7 +36,7 @@ def test_an_open_page_shows_the_next_build_without_a_reload(chromium, tmp_path: 
         # the script is in what is served, not in the file (the preview equals a build)
         with urllib.request.urlopen(server.url("/notes/")) as resp:  # loopback: the test server
             served = resp.read().decode("utf-8")
-        assert "/__kb_preview/reload.js?g=2" in served
+        assert f"/__kb_preview/reload.js?g={generation.run}-2" in served
         assert "__kb_preview" not in page_file.read_text(encoding="utf-8")
 
 
@@ -98,3 +98,16 @@ def test_the_bar_keeps_the_first_messages_whole_once_and_counts_the_rest() -> No
     assert out[0] == long[:600] and out.count(long[:600]) == 1
     assert out[1:30] == [f"docs/b.md: link {i} is broken" for i in range(29)]
     assert out[30:] == ["… 11 more in the console", "Abort: Aborted with 41 warnings in strict mode!"]
+
+
+def test_a_page_of_a_preview_that_restarted_reloads_from_the_new_one() -> None:
+    """A change to the code restarts ``kb serve``, whose builds count from 1
+    again: a page the old process served as its first build must still see that
+    the new one's first build is another build."""
+    import json
+
+    old, new = preview_reload.Generation(), preview_reload.Generation()
+    old.bump()
+    new.bump()
+    assert json.loads(old.state())["generation"] != json.loads(new.state())["generation"]
+    assert json.loads(new.state()) == {"generation": new.name(), "problems": []}

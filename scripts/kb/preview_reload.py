@@ -14,6 +14,7 @@ without the bar. Only loopback is ever asked.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 
 from . import sites
@@ -71,6 +72,7 @@ class Generation:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.value = 0
+        self.run = secrets.token_hex(4)  # a restarted preview counts again: its pages still reload
         self.problems: tuple[str, ...] = ()
 
     def bump(self) -> int:
@@ -88,7 +90,11 @@ class Generation:
     def state(self) -> bytes:
         """What the open pages ask for: ``{"generation": "3", "problems": [...]}`` (JSON)."""
         with self._lock:
-            return json.dumps({"generation": str(self.value), "problems": list(self.problems)}).encode()
+            return json.dumps({"generation": self.name(), "problems": list(self.problems)}).encode()
+
+    def name(self) -> str:
+        """The served build, as a page's script knows it (``?g=``): this run's token and number."""
+        return f"{self.run}-{self.value}"
 
 
 class PreviewHandler(sites.SiteHandler):
@@ -104,7 +110,7 @@ class PreviewHandler(sites.SiteHandler):
             return self._send(SCRIPT.encode(), "text/javascript; charset=utf-8")
         target = self.translate_path(self.path)
         # the number before the file: a build swapped in between makes the page reload, never stick
-        served = self.generation.value
+        served = self.generation.name()
         if path.endswith("/") or path.endswith(".html"):
             page = target if target.endswith(".html") else target.rstrip("/") + "/index.html"
             try:
