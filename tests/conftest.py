@@ -62,6 +62,11 @@ def chromium():
 _STARTED = pytest.StashKey[dict]()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that wait for the quick benchmark go last: it runs beside all the others."""
+    items.sort(key=lambda item: "quick_bench" in getattr(item, "fixturenames", ()))  # stable: the rest keep their order
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the quick benchmark (about 90 s, most of it linkchecker on one
     core while the suite runs on the other) when a test that uses it is
