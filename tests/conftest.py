@@ -68,9 +68,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the quick benchmark (about 90 s, most of it linkchecker on one
-    core while the suite runs on the other) when a test that uses it is
-    selected, so it runs beside the tests before it; the test waits for it."""
+    """Start the quick benchmark (about 80 s alone, most of it linkchecker) when
+    a test that uses it is selected, so that it runs beside the rest of the
+    session (its test runs last and waits for it)."""
     started: dict = {}
     session.config.stash[_STARTED] = started
     if session.config.option.collectonly or not any("quick_bench" in item.fixturenames for item in session.items):

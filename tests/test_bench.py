@@ -44,7 +44,7 @@ def _synthetic_files(d: Path) -> list[Path]:
 
 
 def test_quick_benchmark_prints_the_table_with_every_row_and_ratio(quick_bench) -> None:
-    """``scripts/bench.py --quick``, started with the session (conftest): it ran beside the tests before this one."""
+    """``scripts/bench.py --quick``, started with the session (conftest): it ran beside the other tests."""
     returncode, out, err = quick_bench
     assert returncode == 0, err[-3000:]
     assert HEADER in out, out
